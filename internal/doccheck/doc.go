@@ -1,0 +1,9 @@
+// Package doccheck finds exported identifiers that have no doc comment, and
+// packages that have no package comment, in a tree of Go source files.
+//
+// Its test runs the check over the whole repository, so a new exported name
+// without documentation fails "go test ./...". The rules are those of
+// "Go Doc Comments" (go.dev/doc/comment): every exported name, and every
+// package, has a comment right before its declaration. A const or var
+// group's comment documents every name in the group.
+package doccheck
