@@ -1,0 +1,106 @@
+package external_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// goTool returns the go command, skipping the test where there is none
+// (except under CI, where the toolchain is always installed).
+func goTool(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("go")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("go command not found, and CI is set: %v", err)
+		}
+		t.Skipf("skipping: go command not found: %v", err)
+	}
+	return p
+}
+
+// repoRoot returns the absolute path of the checkout this test runs in.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("repository root not found: %v", err)
+	}
+	return root
+}
+
+// runModule writes files into a new module outside the repository that
+// requires strata through a replace directive, runs "go run ." in it and
+// returns standard output. The dependencies resolve to the versions the
+// repository uses, from the module cache, so the test needs no network
+// when the repository builds.
+func runModule(t *testing.T, files map[string]string) string {
+	t.Helper()
+	goCmd := goTool(t)
+	root := repoRoot(t)
+	dir := t.TempDir()
+	gomod := "module example.com/embedder\n\ngo 1.26\n\n" +
+		"require github.com/strata-build/strata v0.0.0\n\n" +
+		"replace github.com/strata-build/strata => " + filepath.ToSlash(root) + "\n"
+	files["go.mod"] = gomod
+	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files["go.sum"] = string(sum)
+	for name, data := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goCmd, "run", ".")
+	cmd.Dir = dir
+	// -mod=mod lets the go command complete the new module's requirements
+	// from strata's go.mod; GOPROXY and GOMODCACHE come from the
+	// environment, so a warm module cache is enough. GOWORK=off keeps a
+	// go.work around the temporary directory out of it.
+	flags := strings.TrimSpace(os.Getenv("GOFLAGS") + " -mod=mod")
+	cmd.Env = append(os.Environ(), "GOFLAGS="+flags, "GOWORK=off")
+	var stdout, stderr strings.Builder
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("go run in the outside module: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
+
+// TestPriorityFromOutside checks the mechanics with the smallest package.
+func TestPriorityFromOutside(t *testing.T) {
+	got := runModule(t, map[string]string{
+		"main.go": `package main
+
+import (
+	"fmt"
+
+	"github.com/strata-build/strata/priority"
+)
+
+func main() {
+	fmt.Println(priority.ImageMedia, priority.Force < priority.ImageMedia)
+}
+`,
+	})
+	if want := "60 (mkImageMediaOverride) true\n"; got != want {
+		t.Errorf("output = %q, want %q", got, want)
+	}
+}
