@@ -1,0 +1,9 @@
+# The declarations every base shares: file systems, boot, the system's
+# identity, users and services. Importing this module alone declares the
+# options without defining anything an image needs.
+imports = [
+  "./filesystems.hcl",
+  "./boot.hcl",
+  "./system.hcl",
+  "./users.hcl",
+]
