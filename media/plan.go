@@ -1,0 +1,483 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Diagnostic summaries of the media builders.
+const (
+	summaryNotSet       = "Boot file not set"
+	summaryMissingFile  = "Boot input not found"
+	summaryBadVolumeID  = "Invalid volume ID"
+	summaryBadParam     = "Invalid kernel parameter"
+	summaryBadLabel     = "Invalid menu label"
+	summaryBadTarget    = "Invalid contents target"
+	summaryClash        = "Clashing image contents"
+	summaryNothingBoots = "Image boots from nothing"
+	summaryBadFileName  = "Invalid file name"
+)
+
+// File is one regular file of a Layout. Folders are implied by the paths.
+type File struct {
+	// Path is the absolute, clean path inside the image.
+	Path string
+	// Size is the number of bytes Open's reader gives.
+	Size int64
+	// Mode holds the permission bits (Rock Ridge).
+	Mode fs.FileMode
+	// Open opens the contents. The caller closes the reader.
+	Open func() (io.ReadCloser, error)
+	// Origin says what put the file there: an option path (with the
+	// element's index for isoImage.contents), or "strata" for a generated
+	// file.
+	Origin string
+}
+
+// Layout is a planned image: its files and boot settings, computed from
+// the Spec's metadata. It is read-only once Plan returns it.
+type Layout struct {
+	// VolumeID is the volume identifier.
+	VolumeID string
+	// ModTime is the date of the volume and of every file.
+	ModTime time.Time
+	// Files are the image's files, sorted by Path.
+	Files []File
+	// BIOSImage is the path of the El Torito BIOS boot image (no
+	// emulation, load size 4, boot info table); "" for none.
+	BIOSImage string
+	// EFIImage is the path of the El Torito EFI boot image (a FAT image);
+	// "" for none.
+	EFIImage string
+	// Catalog is the path of the El Torito boot catalog; "" when the image
+	// has no boot entry.
+	Catalog string
+	// HybridMBR is the isohybrid MBR template (isohdpfx.bin); nil when the
+	// image is not made to boot from a disk.
+	HybridMBR []byte
+	// GPT says whether the hybrid image also carries a GPT whose second
+	// partition is the EFI image.
+	GPT bool
+}
+
+// Find returns the file at path p and whether there is one.
+func (l *Layout) Find(p string) (File, bool) {
+	i := sort.Search(len(l.Files), func(i int) bool { return l.Files[i].Path >= p })
+	if i < len(l.Files) && l.Files[i].Path == p {
+		return l.Files[i], true
+	}
+	return File{}, false
+}
+
+// Plan checks s and lays out its image. It stats every input but reads only
+// the small ones (the hybrid MBR template, and the EFI loader, which goes
+// into the generated FAT image). The Layout is nil whenever the diagnostics
+// have errors; each error names the option involved and, when s.Places
+// has them, the places that define it.
+func Plan(ctx context.Context, s *Spec) (*Layout, hcl.Diagnostics) {
+	p := &planner{s: s, l: &Layout{VolumeID: s.VolumeID, ModTime: s.modTime()}, seen: map[string]string{}}
+	p.checkCommon()
+	p.checkNames()
+	if s.BIOS || s.EFI || s.USB {
+		// nothing more to check here; each boot path checks its inputs
+	} else {
+		p.diags = append(p.diags, p.diag(summaryNothingBoots, OptBIOS,
+			"None of isoImage.makeBiosBootable, makeEfiBootable and makeUsbBootable is set, so the image would not boot. Set at least one of them."))
+	}
+
+	p.addInput(s.KernelPath(), OptKernel, s.Kernel)
+	p.addInput(s.InitrdPath(), OptInitrd, s.Initrd)
+	if s.BIOS || s.USB {
+		p.addInput(IsolinuxBinPath, OptIsolinux, s.Isolinux)
+		p.addInput(LdlinuxPath, OptLdlinux, s.Ldlinux)
+		p.addBytes(IsolinuxCfgPath, []byte(isolinuxConfig(s)))
+		p.l.BIOSImage = IsolinuxBinPath
+	}
+	if s.USB {
+		if data, ok := p.readInput(OptIsohybridMBR, s.IsohybridMBR, 512); ok {
+			p.l.HybridMBR = data
+		}
+	}
+	if s.EFI {
+		if loader, ok := p.inputFile(EFILoaderPath, OptEFILoader, s.EFILoader); ok {
+			img, err := efiImageFile(loader, p.l.ModTime)
+			if err != nil {
+				p.diags = append(p.diags, p.diag(summaryMissingFile, OptEFILoader,
+					fmt.Sprintf("The EFI boot image cannot be made from %s (%q): %v.", OptEFILoader, s.EFILoader, err)))
+			} else {
+				p.add(img)
+				p.add(loader)
+				p.l.EFIImage = EFIImagePath
+			}
+		}
+		p.addBytes(GrubCfgPath, []byte(grubConfig(s)))
+		p.addBytes(MarkerPath, nil)
+		p.l.GPT = s.USB
+	}
+	if p.l.BIOSImage != "" || p.l.EFIImage != "" {
+		p.l.Catalog = BootCatalogPath
+		p.reserve(BootCatalogPath, "strata")
+	}
+	p.addBytes(VersionPath, []byte(versionText(s)))
+	if s.Config != nil {
+		p.addBytes(ConfigPath, s.Config)
+	}
+	for i, c := range s.Contents {
+		if err := ctx.Err(); err != nil {
+			p.diags = append(p.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Interrupted", Detail: err.Error()})
+			break
+		}
+		p.addContent(i, c)
+	}
+	p.checkParents()
+	if p.diags.HasErrors() {
+		return nil, p.diags
+	}
+	sort.Slice(p.l.Files, func(i, j int) bool { return p.l.Files[i].Path < p.l.Files[j].Path })
+	return p.l, p.diags
+}
+
+type planner struct {
+	s     *Spec
+	l     *Layout
+	seen  map[string]string // image path -> origin, for clashes
+	diags hcl.Diagnostics
+}
+
+// diag makes an error about option opt, located at its first definition and
+// naming the others.
+func (p *planner) diag(summary, opt, detail string) *hcl.Diagnostic {
+	d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail}
+	places := p.s.Places[opt]
+	if len(places) > 0 {
+		r := places[0]
+		d.Subject = &r
+	}
+	if len(places) > 1 {
+		var b strings.Builder
+		for _, r := range places {
+			fmt.Fprintf(&b, "\n  %s is defined at %s", opt, rangeString(r))
+		}
+		d.Detail += b.String()
+	}
+	return d
+}
+
+func rangeString(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
+}
+
+func (p *planner) checkCommon() {
+	s := p.s
+	if msg := checkVolumeID(s.VolumeID); msg != "" {
+		p.diags = append(p.diags, p.diag(summaryBadVolumeID, OptVolumeID,
+			fmt.Sprintf("%s %q %s. ISO 9660 allows at most 32 characters of A-Z, 0-9, \"_\" and \"-\" (ECMA-119 7.4.1).", OptVolumeID, s.VolumeID, msg)))
+	}
+	for _, kp := range s.KernelParams {
+		p.checkParam(kp)
+	}
+	p.checkLabels()
+}
+
+// checkNames checks the media names of the kernel and initrd.
+func (p *planner) checkNames() {
+	for _, n := range []struct{ opt, v string }{
+		{OptKernelFile, p.s.KernelFile},
+		{OptInitrdFile, p.s.InitrdFile},
+	} {
+		if n.v != "" && (strings.ContainsAny(n.v, "/\\") || n.v == "." || n.v == ".." || strings.ContainsFunc(n.v, isControl)) {
+			p.diags = append(p.diags, p.diag(summaryBadFileName, n.opt,
+				fmt.Sprintf("%s is %q; it must be a plain file name, such as \"bzImage\", without \"/\".", n.opt, n.v)))
+		}
+	}
+}
+
+func (p *planner) checkParam(kp string) {
+	if kp == "" || strings.ContainsAny(kp, " \t") && !strings.Contains(kp, `"`) || strings.ContainsFunc(kp, isControl) {
+		p.diags = append(p.diags, p.diag(summaryBadParam, OptKernelParams,
+			fmt.Sprintf("%s has the element %q. A kernel parameter is one word (spaces only inside double quotes, as in foo=\"a b\") and has no control characters.", OptKernelParams, kp)))
+	}
+}
+
+func (p *planner) checkLabels() {
+	s := p.s
+	for _, l := range []struct{ opt, v string }{
+		{OptPrependToLabel, s.PrependToMenuLabel},
+		{OptConfigurationName, s.ConfigurationName},
+		{OptAppendToLabel, s.AppendToMenuLabel},
+	} {
+		if strings.ContainsFunc(l.v, isControl) {
+			p.diags = append(p.diags, p.diag(summaryBadLabel, l.opt,
+				fmt.Sprintf("%s is %q. A boot menu label is one line without control characters.", l.opt, l.v)))
+		}
+	}
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
+
+// checkVolumeID returns what is wrong with id, or "".
+func checkVolumeID(id string) string {
+	switch {
+	case id == "":
+		return "is empty"
+	case len(id) > 32:
+		return fmt.Sprintf("has %d characters", len(id))
+	}
+	for _, r := range id {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return fmt.Sprintf("has the character %q", r)
+		}
+	}
+	return ""
+}
+
+// open and stat read the Spec's paths from s.FS or the operating system.
+func (p *planner) stat(name string) (fs.FileInfo, error) {
+	if p.s.FS == nil {
+		return os.Stat(name)
+	}
+	return fs.Stat(p.s.FS, fsName(name))
+}
+
+func (p *planner) opener(name string) func() (io.ReadCloser, error) {
+	fsys := p.s.FS
+	return func() (io.ReadCloser, error) {
+		if fsys == nil {
+			return os.Open(name)
+		}
+		return fsys.Open(fsName(name))
+	}
+}
+
+func fsName(name string) string {
+	n := strings.TrimPrefix(path.Clean(filepath.ToSlash(name)), "/")
+	if n == "" {
+		return "."
+	}
+	return n
+}
+
+// addInput adds the input file src of option opt at image path dst.
+func (p *planner) addInput(dst, opt, src string) {
+	if f, ok := p.inputFile(dst, opt, src); ok {
+		p.add(f)
+	}
+}
+
+// inputFile stats the input file src of option opt, to go at image path
+// dst.
+func (p *planner) inputFile(dst, opt, src string) (File, bool) {
+	if src == "" {
+		p.diags = append(p.diags, p.diag(summaryNotSet, opt,
+			fmt.Sprintf("%s is not set, and the image needs it at %s. Set it to the path of the file.", opt, dst)))
+		return File{}, false
+	}
+	fi, err := p.stat(src)
+	switch {
+	case err != nil:
+		p.diags = append(p.diags, p.diag(summaryMissingFile, opt,
+			fmt.Sprintf("%s is %q, which cannot be read: %v. Set it to an existing file (scripts/boot-inputs prepares the boot inputs).", opt, src, unwrapPath(err))))
+		return File{}, false
+	case !fi.Mode().IsRegular():
+		p.diags = append(p.diags, p.diag(summaryMissingFile, opt,
+			fmt.Sprintf("%s is %q, which is not a regular file.", opt, src)))
+		return File{}, false
+	}
+	return File{Path: dst, Size: fi.Size(), Mode: 0o444, Open: p.opener(src), Origin: opt}, true
+}
+
+// unwrapPath drops the path from a *fs.PathError: the detail already
+// names the file.
+func unwrapPath(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// readInput reads the small input file src of option opt, at most limit
+// bytes.
+func (p *planner) readInput(opt, src string, limit int64) ([]byte, bool) {
+	if src == "" {
+		p.diags = append(p.diags, p.diag(summaryNotSet, opt,
+			fmt.Sprintf("%s is not set, and the boot settings need it. Set it to the path of the file.", opt)))
+		return nil, false
+	}
+	rc, err := p.opener(src)()
+	if err == nil {
+		defer rc.Close()
+		var data []byte
+		data, err = io.ReadAll(io.LimitReader(rc, limit+1))
+		if err == nil && int64(len(data)) > limit {
+			err = fmt.Errorf("larger than %d bytes", limit)
+		}
+		if err == nil {
+			return data, true
+		}
+	}
+	p.diags = append(p.diags, p.diag(summaryMissingFile, opt,
+		fmt.Sprintf("%s is %q, which cannot be read: %v. Set it to an existing file (run scripts/boot-inputs to prepare the boot inputs).", opt, src, unwrapPath(err))))
+	return nil, false
+}
+
+// addBytes adds a generated file.
+func (p *planner) addBytes(dst string, data []byte) {
+	p.add(File{Path: dst, Size: int64(len(data)), Mode: 0o444, Origin: "strata",
+		Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }})
+}
+
+// reserve claims a path that the iso writer fills (the boot catalog).
+func (p *planner) reserve(dst, origin string) {
+	if prev, ok := p.seen[dst]; ok {
+		p.clash(dst, prev, origin)
+		return
+	}
+	p.seen[dst] = origin
+}
+
+func (p *planner) add(f File) {
+	if prev, ok := p.seen[f.Path]; ok {
+		p.clash(f.Path, prev, f.Origin)
+		return
+	}
+	p.l.Files = append(p.l.Files, f)
+	p.seen[f.Path] = f.Origin
+}
+
+func (p *planner) clash(dst, a, b string) {
+	opt := b
+	if strings.HasPrefix(a, OptContents) {
+		opt = a
+	}
+	if strings.HasPrefix(b, OptContents) {
+		opt = b
+	}
+	if strings.HasPrefix(opt, OptContents) {
+		opt = OptContents
+	}
+	p.diags = append(p.diags, p.diag(summaryClash, opt,
+		fmt.Sprintf("Two files would go to %s in the image: %s and %s. Give one of them another target in %s.", dst, describeOrigin(a), describeOrigin(b), OptContents)))
+}
+
+// addContent adds element i of isoImage.contents.
+func (p *planner) addContent(i int, c Content) {
+	elem := fmt.Sprintf("%s[%d]", OptContents, i)
+	t := c.Target
+	if !strings.HasPrefix(t, "/") || path.Clean(t) != t && path.Clean(t)+"/" != t {
+		p.diags = append(p.diags, p.diag(summaryBadTarget, OptContents,
+			fmt.Sprintf("%s.target is %q; a target is an absolute, clean path inside the image, such as \"/etc/motd\".", elem, t)))
+		return
+	}
+	t = path.Clean(t)
+	if c.Source == "" {
+		p.diags = append(p.diags, p.diag(summaryNotSet, OptContents,
+			fmt.Sprintf("%s.source is empty; it must name a file or folder to put at %s.", elem, t)))
+		return
+	}
+	fi, err := p.stat(c.Source)
+	if err != nil {
+		p.diags = append(p.diags, p.diag(summaryMissingFile, OptContents,
+			fmt.Sprintf("%s.source is %q, which cannot be read: %v.", elem, c.Source, unwrapPath(err))))
+		return
+	}
+	if fi.Mode().IsRegular() {
+		if t == "/" {
+			p.diags = append(p.diags, p.diag(summaryBadTarget, OptContents,
+				fmt.Sprintf("%s puts the file %q at \"/\", the root folder; give it a file name.", elem, c.Source)))
+			return
+		}
+		p.add(File{Path: t, Size: fi.Size(), Mode: fi.Mode().Perm() | 0o444, Open: p.opener(c.Source), Origin: elem})
+		return
+	}
+	if !fi.IsDir() {
+		p.diags = append(p.diags, p.diag(summaryBadTarget, OptContents,
+			fmt.Sprintf("%s.source is %q, which is neither a file nor a folder.", elem, c.Source)))
+		return
+	}
+	var fsys fs.FS
+	if p.s.FS == nil {
+		fsys = os.DirFS(c.Source)
+	} else {
+		sub, err := fs.Sub(p.s.FS, fsName(c.Source))
+		if err != nil {
+			p.diags = append(p.diags, p.diag(summaryMissingFile, OptContents,
+				fmt.Sprintf("%s.source is %q, which cannot be read: %v.", elem, c.Source, err)))
+			return
+		}
+		fsys = sub
+	}
+	err = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		// Follow symbolic links: the image holds what they point at.
+		info, err := fs.Stat(fsys, name)
+		if err != nil {
+			return err
+		}
+		if !info.Mode().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", name)
+		}
+		src := name
+		p.add(File{
+			Path:   path.Join(t, name),
+			Size:   info.Size(),
+			Mode:   info.Mode().Perm() | 0o444,
+			Open:   func() (io.ReadCloser, error) { return fsys.Open(src) },
+			Origin: elem,
+		})
+		return nil
+	})
+	if err != nil {
+		p.diags = append(p.diags, p.diag(summaryMissingFile, OptContents,
+			fmt.Sprintf("%s.source is the folder %q, which cannot be read: %v.", elem, c.Source, err)))
+	}
+}
+
+// checkParents reports a file whose path runs through another file, such as
+// /boot when /boot/bzImage exists, once for each such file.
+func (p *planner) checkParents() {
+	paths := make([]string, 0, len(p.seen))
+	for k := range p.seen {
+		paths = append(paths, k)
+	}
+	sort.Strings(paths)
+	reported := map[string]bool{}
+	for _, k := range paths {
+		for dir := path.Dir(k); dir != "/"; dir = path.Dir(dir) {
+			o, ok := p.seen[dir]
+			if !ok || reported[dir] {
+				continue
+			}
+			reported[dir] = true
+			opt := o
+			if strings.HasPrefix(o, OptContents) || strings.HasPrefix(p.seen[k], OptContents) {
+				opt = OptContents
+			}
+			p.diags = append(p.diags, p.diag(summaryClash, opt,
+				fmt.Sprintf("%s would be a file in the image (from %s) and also the folder of %s (from %s). Give one of them another target in %s.",
+					dir, describeOrigin(o), k, describeOrigin(p.seen[k]), OptContents)))
+		}
+	}
+}
+
+func describeOrigin(o string) string {
+	if o == "strata" {
+		return "strata's own file"
+	}
+	return o
+}
