@@ -118,11 +118,7 @@ func oneLine(s string) string {
 	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
 }
 
-// versionText returns /version.txt.
+// versionText returns /version.txt: the system label, as NixOS writes it.
 func versionText(s *Spec) string {
-	v := s.Version
-	if v == "" {
-		v = "unknown"
-	}
-	return fmt.Sprintf("strata %s\n%s\n", v, s.Label())
+	return s.SystemLabel + "\n"
 }

@@ -13,11 +13,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 )
 
-// NetbootScript is the name of the iPXE script in a netboot folder. It names
-// the kernel and the initrd (Spec.KernelFile, InitrdFile) relative to
-// itself, so the folder can be served as it is over TFTP or HTTP.
-const NetbootScript = "netboot.ipxe"
-
 // Netboot is a planned netboot folder. It is read-only once
 // PlanNetboot returns it.
 type Netboot struct {
@@ -27,8 +22,9 @@ type Netboot struct {
 }
 
 // PlanNetboot checks s for a netboot folder: the kernel, the initrd, the
-// iPXE script that boots them with s.KernelParams, and the configuration at
-// ConfigPath (relative to the folder). The volume ID, the boot loader files
+// iPXE script (s.ScriptName) that boots them with s.KernelParams, naming
+// them relative to itself so the folder can be served as it is over TFTP
+// or HTTP, and the configuration at ConfigPath (relative to the folder). The volume ID, the boot loader files
 // and the contents are not used. The *Netboot is nil whenever the
 // diagnostics have errors.
 func PlanNetboot(s *Spec) (*Netboot, hcl.Diagnostics) {
@@ -43,7 +39,7 @@ func PlanNetboot(s *Spec) (*Netboot, hcl.Diagnostics) {
 	}
 	p.addInput(s.kernelFile(), OptKernel, s.Kernel)
 	p.addInput(s.initrdFile(), OptInitrd, s.Initrd)
-	p.addBytes(NetbootScript, []byte(ipxeScript(s)))
+	p.addBytes(s.scriptName(), []byte(ipxeScript(s)))
 	if s.Config != nil {
 		p.addBytes(ConfigPath[1:], s.Config)
 	}

@@ -182,7 +182,7 @@ func (p *planner) checkCommon() {
 	s := p.s
 	if msg := checkVolumeID(s.VolumeID); msg != "" {
 		p.diags = append(p.diags, p.diag(summaryBadVolumeID, OptVolumeID,
-			fmt.Sprintf("%s %q %s. ISO 9660 allows at most 32 characters of A-Z, 0-9, \"_\" and \"-\" (ECMA-119 7.4.1).", OptVolumeID, s.VolumeID, msg)))
+			fmt.Sprintf("%s %q %s. A volume ID has 1 to 32 characters of A-Z, a-z, 0-9, \"_\", \"-\" and \".\" (ECMA-119 8.4.6 gives it 32 bytes; Linux finds the medium by it in root=LABEL=).", OptVolumeID, s.VolumeID, msg)))
 	}
 	for _, kp := range s.KernelParams {
 		p.checkParam(kp)
@@ -195,6 +195,7 @@ func (p *planner) checkNames() {
 	for _, n := range []struct{ opt, v string }{
 		{OptKernelFile, p.s.KernelFile},
 		{OptInitrdFile, p.s.InitrdFile},
+		{OptScriptName, p.s.ScriptName},
 	} {
 		if n.v != "" && (strings.ContainsAny(n.v, "/\\") || n.v == "." || n.v == ".." || strings.ContainsFunc(n.v, isControl)) {
 			p.diags = append(p.diags, p.diag(summaryBadFileName, n.opt,
@@ -214,6 +215,8 @@ func (p *planner) checkLabels() {
 	s := p.s
 	for _, l := range []struct{ opt, v string }{
 		{OptPrependToLabel, s.PrependToMenuLabel},
+		{OptDistroName, s.DistroName},
+		{OptSystemLabel, s.SystemLabel},
 		{OptConfigurationName, s.ConfigurationName},
 		{OptAppendToLabel, s.AppendToMenuLabel},
 	} {
@@ -235,7 +238,7 @@ func checkVolumeID(id string) string {
 		return fmt.Sprintf("has %d characters", len(id))
 	}
 	for _, r := range id {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
 			return fmt.Sprintf("has the character %q", r)
 		}
 	}

@@ -44,13 +44,14 @@ func spec() *media.Spec {
 		KernelParams:       []string{"root=LABEL=STRATA_TEST", "quiet", `x="a b"`},
 		Timeout:            intp(3),
 		PrependToMenuLabel: "Demo ",
+		DistroName:         "Strata",
+		SystemLabel:        "1.0",
 		ConfigurationName:  "host",
 		AppendToMenuLabel:  " live",
 		BIOS:               true,
 		EFI:                true,
 		USB:                true,
 		Config:             []byte(`{"a":1}`),
-		Version:            "test",
 		FS:                 inputs(),
 		Places:             map[string][]hcl.Range{},
 	}
@@ -112,7 +113,7 @@ func TestPlanLayout(t *testing.T) {
 		}, want: [][]string{bootFiles, bios, efi, {"/etc/motd", "/opt/tree/a", "/opt/tree/b/c"}},
 			wantBIOS: true, wantEFI: true, wantMBR: true, wantGPT: true, wantCatalog: true},
 		{name: "no config", edit: func(s *media.Spec) { s.Config = nil; s.EFI = false },
-			want: [][]string{{s0.KernelPath(), s0.InitrdPath(), media.VersionPath}, bios},
+			want:     [][]string{{s0.KernelPath(), s0.InitrdPath(), media.VersionPath}, bios},
 			wantBIOS: true, wantMBR: true, wantCatalog: true},
 	}
 	for _, tc := range tests {
@@ -197,7 +198,7 @@ func TestBootMenus(t *testing.T) {
 			if !hasLine(strings.Split(grub, "\n"), tc.wantGrub) {
 				t.Errorf("grub.cfg has no line %q:\n%s", tc.wantGrub, grub)
 			}
-			label := s.PrependToMenuLabel + s.ConfigurationName + s.AppendToMenuLabel
+			label := s.PrependToMenuLabel + s.DistroName + " " + s.SystemLabel + " " + s.ConfigurationName + s.AppendToMenuLabel
 			params := strings.Join(s.KernelParams, " ")
 			for _, w := range []string{
 				"DEFAULT strata",
@@ -237,17 +238,20 @@ func hasLine(lines []string, want string) bool {
 
 func TestLabel(t *testing.T) {
 	tests := []struct {
-		name                  string
-		prepend, conf, append string
-		want                  string
+		name                                string
+		prepend, distro, label, conf, appnd string
+		want                                string
 	}{
-		{name: "all", prepend: "A ", conf: "b", append: " c", want: "A b c"},
+		{name: "nixos", distro: "NixOS", label: "26.11", appnd: " Installer", want: "NixOS 26.11 Installer"},
+		{name: "all", prepend: "Try ", distro: "NixOS", label: "26.11", conf: "GNOME", appnd: " Live", want: "Try NixOS 26.11 GNOME Live"},
+		{name: "no label", distro: "Demo", want: "Demo"},
 		{name: "default name", want: "strata"},
-		{name: "quote", conf: "it's", want: "it's"},
+		{name: "configuration only", conf: "it's", want: "strata it's"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &media.Spec{PrependToMenuLabel: tc.prepend, ConfigurationName: tc.conf, AppendToMenuLabel: tc.append}
+			s := &media.Spec{PrependToMenuLabel: tc.prepend, DistroName: tc.distro, SystemLabel: tc.label,
+				ConfigurationName: tc.conf, AppendToMenuLabel: tc.appnd}
 			if got := s.Label(); got != tc.want {
 				t.Errorf("Label() = %q, want %q", got, tc.want)
 			}
@@ -304,12 +308,12 @@ func TestPlanErrors(t *testing.T) {
 			wantDetail:  []string{"boot.files.isohybridMbr"},
 		},
 		{
-			name:        "volume id lower case",
-			edit:        func(s *media.Spec) { s.VolumeID = "strata" },
+			name:        "volume id with a space",
+			edit:        func(s *media.Spec) { s.VolumeID = "strata s" },
 			places:      map[string][]hcl.Range{media.OptVolumeID: {at("host.hcl", 3)}},
 			wantSummary: "Invalid volume ID",
 			wantSubject: &hcl.Range{Filename: "host.hcl", Start: hcl.Pos{Line: 3, Column: 3, Byte: 10}, End: hcl.Pos{Line: 3, Column: 9, Byte: 16}},
-			wantDetail:  []string{"isoImage.volumeID", `'s'`},
+			wantDetail:  []string{"isoImage.volumeID", `' '`},
 		},
 		{
 			name:        "volume id too long",

@@ -2,6 +2,7 @@ package media
 
 import (
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -42,6 +43,9 @@ const (
 	OptPrependToLabel    = "isoImage.prependToMenuLabel"
 	OptConfigurationName = "isoImage.configurationName"
 	OptAppendToLabel     = "isoImage.appendToMenuLabel"
+	OptDistroName        = "system.nixos.distroName"
+	OptSystemLabel       = "system.nixos.label"
+	OptScriptName        = "netboot.ipxeScriptName"
 	OptContents          = "isoImage.contents"
 	OptBIOS              = "isoImage.makeBiosBootable"
 	OptEFI               = "isoImage.makeEfiBootable"
@@ -52,8 +56,8 @@ const (
 // value is not buildable: a Spec needs at least a volume ID, a kernel and an
 // initrd. The builders read a Spec and never change it or keep it.
 type Spec struct {
-	// VolumeID is the ISO 9660 volume identifier (isoImage.volumeID): at
-	// most 32 characters of A-Z, 0-9, "_" and "-".
+	// VolumeID is the ISO 9660 volume identifier (isoImage.volumeID): 1 to
+	// 32 characters of A-Z, a-z, 0-9, "_", "-" and ".".
 	VolumeID string
 
 	// Kernel and Initrd are the files booted (boot.files.kernel,
@@ -79,9 +83,12 @@ type Spec struct {
 	// Timeout is how long the boot menus wait, in seconds
 	// (boot.loader.timeout); nil waits until an entry is chosen.
 	Timeout *int
-	// PrependToMenuLabel, ConfigurationName and AppendToMenuLabel make the
-	// label of the default boot entry, concatenated in that order. An empty
-	// ConfigurationName reads "strata".
+	// DistroName and SystemLabel are system.nixos.distroName and
+	// system.nixos.label. SystemLabel is also the content of VersionPath.
+	DistroName, SystemLabel string
+	// PrependToMenuLabel, ConfigurationName and AppendToMenuLabel are
+	// isoImage.prependToMenuLabel, configurationName (null is "") and
+	// appendToMenuLabel. See Label.
 	PrependToMenuLabel, ConfigurationName, AppendToMenuLabel string
 
 	// Contents are extra files or folders put into the image
@@ -93,11 +100,13 @@ type Spec struct {
 	// the image also boots when written to a disk.
 	BIOS, EFI, USB bool
 
+	// ScriptName is the name of the iPXE script in a netboot folder
+	// (netboot.ipxeScriptName). Empty reads "netboot.ipxe".
+	ScriptName string
+
 	// Config is the merged configuration as JSON, written to ConfigPath.
 	// Nil writes no configuration file.
 	Config []byte
-	// Version goes into VersionPath after "strata ". Empty reads "unknown".
-	Version string
 
 	// ModTime is the date of every file and of the volume. The zero value
 	// is 1980-01-01 UTC, so the same Spec always gives the same bytes.
@@ -122,14 +131,30 @@ type Content struct {
 	Target string `cty:"target"`
 }
 
-// Label returns the label of the default boot entry: PrependToMenuLabel,
-// ConfigurationName (or "strata") and AppendToMenuLabel.
+// Label returns the label of the default boot entry, NixOS's
+// <prepend><distroName> <label><append>, with the configuration name, when
+// there is one, after the system label:
+// PrependToMenuLabel + DistroName + " " + SystemLabel + " " +
+// ConfigurationName + AppendToMenuLabel. Empty parts and their spaces are
+// left out; with no DistroName and no SystemLabel the name reads "strata".
 func (s *Spec) Label() string {
-	name := s.ConfigurationName
-	if name == "" {
-		name = "strata"
+	var parts []string
+	for _, p := range []string{s.DistroName, s.SystemLabel, s.ConfigurationName} {
+		if p != "" {
+			parts = append(parts, p)
+		}
 	}
-	return s.PrependToMenuLabel + name + s.AppendToMenuLabel
+	if s.DistroName == "" && s.SystemLabel == "" {
+		parts = append([]string{"strata"}, parts...)
+	}
+	return s.PrependToMenuLabel + strings.Join(parts, " ") + s.AppendToMenuLabel
+}
+
+func (s *Spec) scriptName() string {
+	if s.ScriptName == "" {
+		return "netboot.ipxe"
+	}
+	return s.ScriptName
 }
 
 func (s *Spec) modTime() time.Time {
