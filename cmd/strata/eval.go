@@ -1,0 +1,101 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/strata-build/strata/merge"
+	"github.com/strata-build/strata/profiles"
+)
+
+// searchRoots are the roots every subcommand registers for <name/path>.
+func searchRoots() map[string]fs.FS {
+	return map[string]fs.FS{"profiles": profiles.FS()}
+}
+
+// argList collects --arg NAME=VALUE flags; VALUE is an HCL expression
+// (a number, a quoted string, a list...), and a bare word is a string.
+type argList map[string]cty.Value
+
+func (a argList) String() string { return "" }
+
+func (a argList) Set(s string) error {
+	name, val, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("want NAME=VALUE, got %q", s)
+	}
+	x, diags := hclsyntax.ParseExpression([]byte(val), "--arg", hcl.Pos{Line: 1, Column: 1})
+	if !diags.HasErrors() {
+		if v, d := x.Value(nil); !d.HasErrors() {
+			a[name] = v
+			return nil
+		}
+	}
+	a[name] = cty.StringVal(val)
+	return nil
+}
+
+// newEvalFlags returns a FlagSet with the flags eval, explain and options
+// share.
+func newFlags(name, usage string, stderr io.Writer) (*flag.FlagSet, argList) {
+	fset := flag.NewFlagSet("strata "+name, flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	args := argList{}
+	fset.Var(args, "arg", "`NAME=VALUE` passed to the modules as arg.NAME (VALUE is an HCL value; a bare word is a string); repeatable")
+	fset.Usage = func() {
+		fmt.Fprintf(fset.Output(), "%s\n\nFlags:\n", usage)
+		fset.PrintDefaults()
+	}
+	return fset, args
+}
+
+// runEval is strata eval (spec section 8): it prints the JSON of the whole
+// configuration or of one path.
+func runEval(argv []string, stdout, stderr io.Writer) int {
+	fset, args := newFlags("eval", "Usage: strata eval [--attr PATH] [--arg NAME=VALUE]... MODULE...\n\n"+
+		"Evaluates the modules together and prints the JSON of option PATH (written as\n"+
+		"in errors: fileSystems.\"/\".fsType), or of the whole configuration.\n"+
+		"Exit status: 0 success, 1 errors in the configuration, 2 wrong usage.", stderr)
+	attr := fset.String("attr", "", "print only the value at `PATH` (an option, a namespace, or a part of a value)")
+	if err := fset.Parse(argv); err != nil {
+		if err == flag.ErrHelp {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fset.NArg() == 0 {
+		fmt.Fprintln(stderr, "strata eval: no module given")
+		fset.Usage()
+		return exitUsage
+	}
+	if _, err := merge.ParsePath(*attr); err != nil {
+		fmt.Fprintf(stderr, "strata eval: --attr: %v\n", err)
+		return exitUsage
+	}
+	roots := searchRoots()
+	cfg := &merge.Config{Roots: roots, Args: args}
+	res, diags := cfg.Eval(fset.Args()...)
+	if diags.HasErrors() {
+		writeDiags(stderr, diags, roots)
+		return exitConfig
+	}
+	out, gdiags := res.JSON(*attr)
+	diags = append(diags, gdiags...)
+	writeDiags(stderr, diags, roots)
+	if diags.HasErrors() {
+		return exitConfig
+	}
+	out = append(out, '\n')
+	if _, err := stdout.Write(out); err != nil {
+		fmt.Fprintf(stderr, "strata eval: %v\n", err)
+		return exitConfig
+	}
+	return exitOK
+}

@@ -1,0 +1,281 @@
+package merge
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// declNode is a node of a declaration tree: an option, or a namespace of
+// named children. The top-level configuration has one tree, and each
+// submodule type one more (spec section 3).
+type declNode struct {
+	path     Path // from the tree's root
+	children map[string]*declNode
+	opt      *optDecl // non-nil: this node is an option
+	names    []string // sorted children names, filled by freeze
+}
+
+func newNamespace(p Path) *declNode { return &declNode{path: p, children: map[string]*declNode{}} }
+
+// optDecl is one option with all its declarations merged.
+type optDecl struct {
+	path        Path
+	t           *typ
+	def         hcl.Expression // the default, nil when none
+	defMod      *module
+	defRange    hcl.Range
+	defaultText string
+	desc        string
+	descRange   *hcl.Range
+	example     hcl.Expression
+	exRange     *hcl.Range
+	readOnly    bool
+	internal    bool
+	decls       []hcl.Range
+	top         bool // declared in the top-level tree
+	idx         int  // index among the top-level options
+}
+
+var optionSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "type", Required: true}, {Name: "default"}, {Name: "defaultText"},
+		{Name: "description"}, {Name: "example"}, {Name: "readOnly"}, {Name: "internal"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "option", LabelNames: []string{"path"}}},
+}
+
+// declare adds the option block b of module m to the tree root, whose
+// options have paths prefix+label (prefix names the submodule for
+// messages).
+func declare(root *declNode, prefix Path, m *module, b *hcl.Block) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	label := b.Labels[0]
+	rel, err := parseDotted(label)
+	if err != nil {
+		return hcl.Diagnostics{newDiag(summaryBadDecl, fmt.Sprintf("The option path %q is not a path: %v.", label, err), b.LabelRanges[0])}
+	}
+	content, cdiags := b.Body.Content(optionSchema)
+	diags = append(diags, cdiags...)
+	if cdiags.HasErrors() && content.Attributes["type"] == nil {
+		return diags
+	}
+	full := prefix.child(rel...)
+	t, tdiags := parseType(content.Attributes["type"].Expr)
+	diags = append(diags, tdiags...)
+	if t == nil {
+		return diags
+	}
+	node := root
+	for i, s := range rel {
+		if node.opt != nil {
+			return append(diags, newDiag(summaryDeclared,
+				fmt.Sprintf("The option %s is declared inside the option %s (declared at %s); an option cannot hold options. Use a submodule type for nested options.",
+					full, prefix.child(rel[:i]...), where(node.opt.decls[0])), b.DefRange, node.opt.decls[0]))
+		}
+		c := node.children[s]
+		if c == nil {
+			c = newNamespace(node.path.child(s))
+			node.children[s] = c
+		}
+		node = c
+	}
+	if node.opt == nil && len(node.children) > 0 {
+		var inner *optDecl
+		walkOptions(node, func(o *optDecl) {
+			if inner == nil {
+				inner = o
+			}
+		})
+		return append(diags, newDiag(summaryDeclared,
+			fmt.Sprintf("The option %s is declared where options below it are declared already (%s, declared at %s).", full, prefix.child(inner.path...), where(inner.decls[0])),
+			b.DefRange, inner.decls[0]))
+	}
+	o := node.opt
+	if o == nil {
+		o = &optDecl{path: node.path, t: t}
+		node.opt = o
+	} else if o.t.src != t.src {
+		return append(diags, newDiag(summaryDeclared,
+			fmt.Sprintf("The option %s is declared at %s with type %s and again at %s with type %s; declarations of one option must have the same type (submodule types are extended).",
+				full, where(o.decls[0]), o.t.src, where(b.DefRange), t.src), b.DefRange, o.decls[0]))
+	}
+	dup := func(what string, prev hcl.Range, now hcl.Range) {
+		diags = append(diags, newDiag(summaryDeclared,
+			fmt.Sprintf("The option %s is declared at %s and at %s, and both declarations give a %s; at most one may.", full, where(prev), where(now), what),
+			b.DefRange, prev))
+	}
+	prevDecl := hcl.Range{}
+	if len(o.decls) > 0 {
+		prevDecl = o.decls[0]
+	}
+	o.decls = append(o.decls, b.DefRange)
+	if a := content.Attributes["default"]; a != nil {
+		if o.def != nil {
+			dup("default", prevDecl, b.DefRange)
+		} else {
+			o.def, o.defMod, o.defRange = a.Expr, m, a.Range
+		}
+	}
+	str := func(name string) (string, *hcl.Range, bool) {
+		a := content.Attributes[name]
+		if a == nil {
+			return "", nil, false
+		}
+		v, d := a.Expr.Value(nil)
+		if d.HasErrors() || v.Type() != cty.String || v.IsNull() || !v.IsKnown() {
+			diags = append(diags, newDiag(summaryBadDecl, fmt.Sprintf("The %s of option %s must be a literal string.", name, full), a.Expr.Range()))
+			return "", nil, false
+		}
+		r := a.Range
+		return v.AsString(), &r, true
+	}
+	if s, r, ok := str("description"); ok {
+		if o.descRange != nil {
+			dup("description", prevDecl, b.DefRange)
+		} else {
+			o.desc, o.descRange = s, r
+		}
+	}
+	if s, _, ok := str("defaultText"); ok {
+		o.defaultText = s
+	}
+	if a := content.Attributes["example"]; a != nil {
+		if o.example != nil {
+			dup("example", prevDecl, b.DefRange)
+		} else {
+			r := a.Range
+			o.example, o.exRange = a.Expr, &r
+		}
+	}
+	flag := func(name string) bool {
+		a := content.Attributes[name]
+		if a == nil {
+			return false
+		}
+		v, d := a.Expr.Value(nil)
+		if d.HasErrors() || v.Type() != cty.Bool || v.IsNull() || !v.IsKnown() {
+			diags = append(diags, newDiag(summaryBadDecl, fmt.Sprintf("The %s of option %s must be true or false.", name, full), a.Expr.Range()))
+			return false
+		}
+		return v.True()
+	}
+	o.readOnly = o.readOnly || flag("readOnly")
+	o.internal = o.internal || flag("internal")
+	if len(content.Blocks) > 0 {
+		sub := o.t.subTree()
+		if sub == nil {
+			return append(diags, newDiag(summaryBadDecl,
+				fmt.Sprintf("The option %s has nested option blocks but its type %s has no submodule.", full, o.t.src), content.Blocks[0].DefRange, b.DefRange))
+		}
+		subPrefix := full
+		if o.t.k != kSubmodule {
+			subPrefix = full.child("<name>")
+		}
+		for _, nb := range content.Blocks {
+			diags = append(diags, declare(sub, subPrefix, m, nb)...)
+		}
+	}
+	return diags
+}
+
+// walkOptions calls f for every option below n, in sorted order.
+func walkOptions(n *declNode, f func(*optDecl)) {
+	if n.opt != nil {
+		f(n.opt)
+		return
+	}
+	for _, k := range n.sortedNames() {
+		walkOptions(n.children[k], f)
+	}
+}
+
+// sortedNames returns the names of n's children, sorted.
+func (n *declNode) sortedNames() []string {
+	if n.names != nil && len(n.names) == len(n.children) {
+		return n.names
+	}
+	names := make([]string, 0, len(n.children))
+	for k := range n.children {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	n.names = names
+	return names
+}
+
+// freeze fills the sorted names of every node, so later reads need no
+// writes (a Result is read concurrently).
+func (n *declNode) freeze() {
+	n.sortedNames()
+	for _, c := range n.children {
+		c.freeze()
+	}
+	if n.opt != nil {
+		if s := n.opt.t.subTree(); s != nil {
+			s.freeze()
+		}
+		for _, e := range n.opt.t.elems {
+			freezeType(e)
+		}
+	}
+}
+
+func freezeType(t *typ) {
+	if t.sub != nil {
+		t.sub.freeze()
+	}
+	for _, e := range t.elems {
+		freezeType(e)
+	}
+}
+
+// didYouMean returns ", did you mean X?" naming the closest candidates, or
+// "" when none is close.
+func didYouMean(name string, candidates []string) string {
+	best := 1 << 30
+	var picks []string
+	for _, c := range candidates {
+		d := levenshtein(strings.ToLower(name), strings.ToLower(c))
+		limit := max(2, len(name)/3)
+		if d > limit {
+			continue
+		}
+		if d < best {
+			best, picks = d, []string{c}
+		} else if d == best {
+			picks = append(picks, c)
+		}
+	}
+	if len(picks) == 0 {
+		return ""
+	}
+	if len(picks) > 3 {
+		picks = picks[:3]
+	}
+	return "; did you mean " + strings.Join(picks, " or ") + "?"
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,155 @@
+package merge
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Summaries of the diagnostics, one per kind (spec section 7).
+const (
+	summaryConflict      = "Conflicting definitions"
+	summaryType          = "Value not of the option's type"
+	summaryUndeclared    = "Option does not exist"
+	summaryDeclared      = "Option declared twice"
+	summaryNoValue       = "Option used but not defined"
+	summaryMultiple      = "Option defined more than once"
+	summaryCondition     = "Condition is not a bool"
+	summaryCycle         = "Dependency cycle"
+	summaryImport        = "Module not found"
+	summaryAssertion     = "Failed assertion"
+	summaryWarning       = "Warning"
+	summaryNamespace     = "Value given for a namespace"
+	summaryWrapper       = "Property function not allowed here"
+	summaryBadModule     = "Invalid module"
+	summaryBadDecl       = "Invalid option declaration"
+	summaryBadType       = "Invalid option type"
+	summaryTooDeep       = "Evaluation nested too deeply"
+	summaryNoSuchPath    = "No such path"
+	summaryCancelled     = "Evaluation cancelled"
+	summaryBadDefinition = "Invalid definition"
+)
+
+// places is the Extra of every diagnostic of this package: the ranges of
+// every place involved, the Subject first.
+type places []hcl.Range
+
+// Places returns every place the diagnostic involves.
+func (p places) Places() []hcl.Range { return p }
+
+// newDiag makes an error diagnostic whose Subject is the first range and
+// whose Extra lists every range.
+func newDiag(summary, detail string, rs ...hcl.Range) *hcl.Diagnostic {
+	d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail}
+	if len(rs) > 0 {
+		r := rs[0]
+		d.Subject = &r
+		d.Extra = places(append([]hcl.Range(nil), rs...))
+	}
+	return d
+}
+
+// where formats a range as FILE:LINE.
+func where(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
+}
+
+// sortDiags sorts diagnostics by file and offset and removes exact
+// duplicates (same severity, summary, detail and subject).
+func sortDiags(ds hcl.Diagnostics) hcl.Diagnostics {
+	if len(ds) == 0 {
+		return nil
+	}
+	key := func(d *hcl.Diagnostic) (string, int) {
+		if d.Subject == nil {
+			return "", -1
+		}
+		return d.Subject.Filename, d.Subject.Start.Byte
+	}
+	out := append(hcl.Diagnostics(nil), ds...)
+	sort.SliceStable(out, func(i, j int) bool {
+		fi, oi := key(out[i])
+		fj, oj := key(out[j])
+		if fi != fj {
+			return fi < fj
+		}
+		if oi != oj {
+			return oi < oj
+		}
+		if out[i].Severity != out[j].Severity {
+			return out[i].Severity < out[j].Severity
+		}
+		if out[i].Summary != out[j].Summary {
+			return out[i].Summary < out[j].Summary
+		}
+		return out[i].Detail < out[j].Detail
+	})
+	res := out[:0]
+	for i, d := range out {
+		if i > 0 && sameDiag(res[len(res)-1], d) {
+			continue
+		}
+		res = append(res, d)
+	}
+	return res
+}
+
+func sameDiag(a, b *hcl.Diagnostic) bool {
+	if a.Severity != b.Severity || a.Summary != b.Summary || a.Detail != b.Detail {
+		return false
+	}
+	if (a.Subject == nil) != (b.Subject == nil) {
+		return false
+	}
+	return a.Subject == nil || *a.Subject == *b.Subject
+}
+
+// showValue renders a value for an error message, shortened when long.
+func showValue(v cty.Value) string {
+	if v == cty.NilVal {
+		return "(none)"
+	}
+	s := string(appendJSONValue(nil, v, true))
+	if len(s) > 200 {
+		s = s[:197] + "..."
+	}
+	return s
+}
+
+// listPlaces renders one line per definition, "  FILE:LINE: value".
+func listPlaces(ds []*ddef, e *evaluator) string {
+	var b strings.Builder
+	for _, d := range ds {
+		fmt.Fprintf(&b, "\n  - %s: %s", where(d.rng), showValue(d.shown(e)))
+	}
+	return b.String()
+}
+
+// typeName says in words what kind of value v is.
+func typeName(v cty.Value) string {
+	if v == cty.NilVal {
+		return "nothing"
+	}
+	if v.IsNull() {
+		return "null"
+	}
+	t := v.Type()
+	switch {
+	case t == cty.String:
+		return "string"
+	case t == cty.Number:
+		return "number"
+	case t == cty.Bool:
+		return "bool"
+	case t.IsObjectType() || t.IsMapType():
+		return "object"
+	case t.IsTupleType() || t.IsListType() || t.IsSetType():
+		return "list"
+	case isProp(v):
+		return "property function " + propOf(v).fn
+	}
+	return t.FriendlyName()
+}

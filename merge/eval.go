@@ -1,0 +1,446 @@
+package merge
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// maxDepth bounds how deeply option values may depend on each other, so a
+// long chain is an error instead of a stack overflow (spec section 6).
+const maxDepth = 2000
+
+// evaluator holds one evaluation. All its lazy state is guarded by the
+// Result's mutex.
+type evaluator struct {
+	cfg     *Config
+	mods    []*module
+	top     *declNode
+	topOpts []*optInst
+	base    *hcl.EvalContext // functions only
+	args    cty.Value
+	stack   []frame
+	insts   map[string]*instance // submodule elements by path
+	locals  map[*hcl.Attribute]*localState
+}
+
+type localState struct {
+	busy bool
+}
+
+// frame is one step of the chain of options being merged.
+type frame struct {
+	o   *optInst
+	rng hcl.Range // where the option was needed
+}
+
+// optInst is an option at a concrete path: a top-level option, or an
+// option of one submodule element.
+type optInst struct {
+	decl  *optDecl
+	path  Path
+	inst  *instance // the element it belongs to, nil at top level
+	defs  []*def
+	state uint8 // 0 not merged, 1 merging, 2 merged
+	val   cty.Value
+	has   bool // it has a value
+	diags hcl.Diagnostics
+	info  *mergeInfo
+}
+
+// instance is one element of a submodule: a nested evaluation whose
+// modules are the element's definitions (spec sections 2 and 3).
+type instance struct {
+	path  Path
+	name  string
+	root  *declNode
+	opts  map[*optDecl]*optInst
+	diags hcl.Diagnostics
+}
+
+// evalExpr evaluates an expression, first merging exactly the options it
+// reads (spec section 6).
+func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagnostics) {
+	vars := x.Variables()
+	if len(vars) == 0 {
+		return x.Value(e.base)
+	}
+	d := &demand{e: e, sc: sc}
+	for _, t := range vars {
+		d.traversal(t, 0)
+	}
+	ctx := e.base.NewChild()
+	ctx.Variables = map[string]cty.Value{}
+	if d.cfg != nil {
+		ctx.Variables["config"] = d.cfg.value()
+	}
+	if d.self != nil {
+		ctx.Variables["self"] = d.self.value()
+	}
+	if d.name && sc.inst != nil {
+		ctx.Variables["name"] = cty.StringVal(sc.inst.name)
+	}
+	if d.arg {
+		ctx.Variables["arg"] = e.args
+	}
+	if len(d.locals) > 0 {
+		vals := map[string]cty.Value{}
+		done := map[string]bool{}
+		var evalLocal func(n string, depth int)
+		evalLocal = func(n string, depth int) {
+			if done[n] || depth > 100 {
+				return
+			}
+			done[n] = true
+			a := sc.mod.locals[n]
+			for _, t := range a.Expr.Variables() {
+				if t.RootName() == "local" && len(t) > 1 {
+					if ta, ok := t[1].(hcl.TraverseAttr); ok && sc.mod.locals[ta.Name] != nil {
+						evalLocal(ta.Name, depth+1)
+					}
+				}
+			}
+			ctx.Variables["local"] = cty.ObjectVal(vals)
+			lctx := ctx
+			if sc.inst != nil {
+				// locals are module-level: no name or self.
+				lctx = e.base.NewChild()
+				lctx.Variables = map[string]cty.Value{}
+				for k, v := range ctx.Variables {
+					if k != "name" && k != "self" {
+						lctx.Variables[k] = v
+					}
+				}
+			}
+			v, diags := a.Expr.Value(lctx)
+			d.diags = append(d.diags, diags...)
+			if diags.HasErrors() {
+				v = cty.DynamicVal
+			}
+			vals[n] = v
+		}
+		for _, n := range d.locals {
+			evalLocal(n, 0)
+		}
+		ctx.Variables["local"] = cty.ObjectVal(vals)
+	}
+	if d.diags.HasErrors() {
+		return cty.DynamicVal, d.diags
+	}
+	v, diags := x.Value(ctx)
+	return v, append(d.diags, diags...)
+}
+
+// needsConfig reports whether an expression reads option values, directly
+// or through locals.
+func (e *evaluator) needsConfig(x hcl.Expression, m *module, depth int) bool {
+	if depth > 100 {
+		return true
+	}
+	for _, t := range x.Variables() {
+		switch t.RootName() {
+		case "config", "self":
+			return true
+		case "local":
+			if len(t) > 1 {
+				if ta, ok := t[1].(hcl.TraverseAttr); ok && m.locals[ta.Name] != nil {
+					if e.needsConfig(m.locals[ta.Name].Expr, m, depth+1) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// demand collects what one expression reads.
+type demand struct {
+	e      *evaluator
+	sc     *scope
+	cfg    *pnode
+	self   *pnode
+	name   bool
+	arg    bool
+	locals []string
+	seen   map[string]bool
+	diags  hcl.Diagnostics
+}
+
+// traversal records what a traversal needs, merging the options it reads.
+func (d *demand) traversal(t hcl.Traversal, depth int) {
+	if depth > 100 {
+		d.diags = append(d.diags, newDiag(summaryCycle, "The locals refer to each other in a cycle.", t.SourceRange()))
+		return
+	}
+	switch t.RootName() {
+	case "config":
+		if d.cfg == nil {
+			d.cfg = &pnode{}
+		}
+		d.need(d.e.top, nil, nil, d.cfg, t, t.SourceRange())
+	case "self":
+		if d.sc.inst == nil {
+			return // hcl reports the unknown variable
+		}
+		if d.self == nil {
+			d.self = &pnode{}
+		}
+		d.need(d.sc.inst.root, d.sc.inst.path, d.sc.inst, d.self, t, t.SourceRange())
+	case "name":
+		d.name = true
+	case "arg":
+		d.arg = true
+	case "local":
+		if len(t) < 2 {
+			return
+		}
+		ta, ok := t[1].(hcl.TraverseAttr)
+		if !ok {
+			return
+		}
+		a := d.sc.mod.locals[ta.Name]
+		if a == nil {
+			return
+		}
+		if d.seen == nil {
+			d.seen = map[string]bool{}
+		}
+		if !d.seen[ta.Name] {
+			d.seen[ta.Name] = true
+			d.locals = append(d.locals, ta.Name)
+		}
+		if st, ok := a.Expr.(*hclsyntax.ScopeTraversalExpr); ok {
+			// local.cfg.enable with cfg = config.services.web needs only
+			// config.services.web.enable (spec section 6).
+			nt := make(hcl.Traversal, 0, len(st.Traversal)+len(t)-2)
+			nt = append(nt, st.Traversal...)
+			nt = append(nt, t[2:]...)
+			d.traversal(nt, depth+1)
+			return
+		}
+		lsc := d.sc
+		if d.sc.inst != nil {
+			lsc = &scope{mod: d.sc.mod}
+		}
+		saved := d.sc
+		d.sc = lsc
+		for _, lt := range a.Expr.Variables() {
+			d.traversal(lt, depth+1)
+		}
+		d.sc = saved
+	}
+}
+
+// need merges the options a config or self traversal reaches and records
+// their values in the partial object p.
+func (d *demand) need(root *declNode, base Path, inst *instance, p *pnode, t hcl.Traversal, rng hcl.Range) {
+	node := root
+	pn := p
+	for _, step := range t[1:] {
+		var k string
+		switch s := step.(type) {
+		case hcl.TraverseAttr:
+			k = s.Name
+		case hcl.TraverseIndex:
+			if s.Key.Type() != cty.String || !s.Key.IsKnown() {
+				d.needAll(node, inst, pn, rng)
+				return
+			}
+			k = s.Key.AsString()
+		default:
+			d.needAll(node, inst, pn, rng)
+			return
+		}
+		c := node.children[k]
+		if c == nil {
+			return // hcl reports the missing attribute
+		}
+		node = c
+		if c.opt != nil {
+			pn = pn.child(k)
+			d.needOpt(c.opt, inst, pn, rng)
+			return
+		}
+		pn = pn.child(k)
+	}
+	d.needAll(node, inst, pn, rng)
+}
+
+func (d *demand) needAll(node *declNode, inst *instance, pn *pnode, rng hcl.Range) {
+	if node.opt != nil {
+		d.needOpt(node.opt, inst, pn, rng)
+		return
+	}
+	for _, k := range node.sortedNames() {
+		d.needAll(node.children[k], inst, pn.child(k), rng)
+	}
+}
+
+func (d *demand) needOpt(o *optDecl, inst *instance, pn *pnode, rng hcl.Range) {
+	if pn.done {
+		return
+	}
+	oi := d.e.optInstOf(o, inst)
+	v, has, diags := d.e.value(oi, rng)
+	d.diags = append(d.diags, diags...)
+	pn.done = true
+	if !has || diags.HasErrors() {
+		pn.v = cty.DynamicVal
+		return
+	}
+	pn.v = v
+}
+
+// pnode is a partial object: the parts of config (or self) an expression
+// reads.
+type pnode struct {
+	done bool
+	v    cty.Value
+	kids map[string]*pnode
+	keys []string
+}
+
+func (p *pnode) child(k string) *pnode {
+	if c := p.kids[k]; c != nil {
+		return c
+	}
+	if p.kids == nil {
+		p.kids = map[string]*pnode{}
+	}
+	c := &pnode{}
+	p.kids[k] = c
+	p.keys = append(p.keys, k)
+	return c
+}
+
+func (p *pnode) value() cty.Value {
+	if p.done {
+		return p.v
+	}
+	m := make(map[string]cty.Value, len(p.kids))
+	for k, c := range p.kids {
+		m[k] = c.value()
+	}
+	return cty.ObjectVal(m)
+}
+
+// optInstOf returns the option o of element inst (nil: top level).
+func (e *evaluator) optInstOf(o *optDecl, inst *instance) *optInst {
+	if inst == nil {
+		return e.topOpts[o.idx]
+	}
+	return inst.opts[o]
+}
+
+// value merges an option once and returns its value; has is false when
+// it has no definition and no default. Errors the option had are returned
+// on every call.
+func (e *evaluator) value(o *optInst, from hcl.Range) (cty.Value, bool, hcl.Diagnostics) {
+	if o == nil {
+		return cty.DynamicVal, false, nil
+	}
+	switch o.state {
+	case 2:
+		return o.val, o.has, o.diags
+	case 1:
+		return cty.DynamicVal, false, hcl.Diagnostics{e.cycle(o, from)}
+	}
+	if len(e.stack) >= maxDepth {
+		return cty.DynamicVal, false, hcl.Diagnostics{newDiag(summaryTooDeep,
+			fmt.Sprintf("Merging %s needs more than %d options, each needing the next; this is not supported.", o.path, maxDepth), from)}
+	}
+	o.state = 1
+	e.stack = append(e.stack, frame{o: o, rng: from})
+	o.info = &mergeInfo{}
+	sc := &scope{mod: o.decl.defMod, inst: o.inst}
+	v, has, diags := e.mergeDefs(o.path, o.decl.t, o.defs, o.decl, sc, o.info)
+	e.stack = e.stack[:len(e.stack)-1]
+	if !has && !diags.HasErrors() {
+		diags = append(diags, newDiag(summaryNoValue,
+			fmt.Sprintf("The option %s was used but is not defined and has no default (declared at %s). Define it, or give its declaration a default.", o.path, where(o.decl.decls[0])),
+			o.decl.decls[0]))
+	}
+	if diags.HasErrors() {
+		v = cty.DynamicVal
+	}
+	o.val, o.has, o.diags, o.state = v, has, diags, 2
+	return v, has, diags
+}
+
+// cycle reports the chain from the first merge of o to its second.
+func (e *evaluator) cycle(o *optInst, from hcl.Range) *hcl.Diagnostic {
+	start := 0
+	for i, f := range e.stack {
+		if f.o == o {
+			start = i
+			break
+		}
+	}
+	var b strings.Builder
+	var rs []hcl.Range
+	rs = append(rs, from)
+	fmt.Fprintf(&b, "The value of %s depends on itself:", o.path)
+	chain := e.stack[start:]
+	for i, f := range chain {
+		next := from
+		if i+1 < len(chain) {
+			next = chain[i+1].rng
+		}
+		fmt.Fprintf(&b, "\n  - %s needs %s at %s", f.o.path, nextPath(chain, i, o), where(next))
+		if i+1 < len(chain) {
+			rs = append(rs, next)
+		}
+	}
+	b.WriteString("\nBreak the cycle by defining one of these options without reading the others.")
+	return newDiag(summaryCycle, b.String(), rs...)
+}
+
+func nextPath(chain []frame, i int, o *optInst) Path {
+	if i+1 < len(chain) {
+		return chain[i+1].o.path
+	}
+	return o.path
+}
+
+// thunkValue evaluates a thunk to a value; property functions in it stay
+// as capsules.
+func (e *evaluator) thunkValue(th thunk, sc *scope) (cty.Value, hcl.Diagnostics) {
+	switch {
+	case th.x != nil:
+		return e.evalExpr(th.x, sc)
+	case th.body != nil:
+		its, diags := e.items(th, sc, false)
+		vals := map[string]cty.Value{}
+		for _, it := range its {
+			v, d := e.thunkValue(it.th, sc)
+			diags = append(diags, d...)
+			for i := len(it.keys) - 1; i >= 1; i-- {
+				v = cty.ObjectVal(map[string]cty.Value{it.keys[i]: v})
+			}
+			if prev, ok := vals[it.keys[0]]; ok && isObject(prev.Type()) && isObject(v.Type()) {
+				v = shallowUnion(prev, v)
+			}
+			vals[it.keys[0]] = v
+		}
+		return cty.ObjectVal(vals), diags
+	}
+	return th.v, nil
+}
+
+func shallowUnion(a, b cty.Value) cty.Value {
+	m := a.AsValueMap()
+	if m == nil {
+		m = map[string]cty.Value{}
+	}
+	for k, v := range b.AsValueMap() {
+		m[k] = v
+	}
+	return cty.ObjectVal(m)
+}
+
+var _ = function.Function{}

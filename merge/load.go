@@ -1,0 +1,372 @@
+package merge
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// location says where a module is read from.
+type location struct {
+	key   string // the module's identity: one module per key (spec section 1)
+	name  string // the file name in diagnostics
+	root  string // the search root, "" for Config.FS or the OS
+	fsys  fs.FS  // nil: the operating system
+	fpath string // the name inside fsys, or the OS path
+}
+
+// modRef is one entry of imports or disabledModules.
+type modRef struct {
+	loc  location
+	rng  hcl.Range // the entry
+	attr hcl.Range // the whole attribute
+	err  string    // why it cannot be resolved, "" when it can
+}
+
+// module is one loaded module file.
+type module struct {
+	location
+	idx      int // position in the load (breadth-first) order
+	file     *hcl.File
+	imports  []modRef
+	disabled []modRef
+	locals   map[string]*hcl.Attribute
+	options  []*hcl.Block
+	configs  []*hcl.Block
+	asserts  []*hcl.Block
+	warns    []*hcl.Block
+	diags    hcl.Diagnostics // parse and structure errors
+	missing  []modRef        // imports that could not be read
+}
+
+// dir is the folder imports of m are relative to.
+func (m *module) dir() string { return path.Dir(m.fpath) }
+
+var moduleSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "imports"}, {Name: "disabledModules"}},
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "locals"},
+		{Type: "option", LabelNames: []string{"path"}},
+		{Type: "config"},
+		{Type: "assert"},
+		{Type: "warn"},
+	},
+}
+
+type cachedFile struct {
+	src  []byte
+	file *hcl.File
+	diag hcl.Diagnostics
+}
+
+// resolve turns an import string written in module from (nil for the
+// modules given to Eval) into a location.
+func (c *Config) resolve(from *module, s string) (location, string) {
+	if strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">") {
+		inner := s[1 : len(s)-1]
+		root, rest, ok := strings.Cut(inner, "/")
+		if !ok || rest == "" {
+			return location{}, fmt.Sprintf("%s names no file inside a search root; write <root/path>", s)
+		}
+		fsys, ok := c.Roots[root]
+		if !ok || fsys == nil {
+			return location{}, fmt.Sprintf("no search root %q is registered for %s", root, s)
+		}
+		p := path.Clean(rest)
+		if !fs.ValidPath(p) {
+			return location{}, fmt.Sprintf("%s leaves its search root", s)
+		}
+		return location{key: "<" + root + ">/" + p, name: "<" + root + "/" + p + ">", root: root, fsys: fsys, fpath: p}, ""
+	}
+	if from != nil && from.root != "" {
+		p := path.Join(from.dir(), s)
+		if !fs.ValidPath(p) {
+			return location{}, fmt.Sprintf("%s leaves the search root %s", s, from.root)
+		}
+		return location{key: "<" + from.root + ">/" + p, name: "<" + from.root + "/" + p + ">", root: from.root, fsys: from.fsys, fpath: p}, ""
+	}
+	if c.FS != nil {
+		p := s
+		if from != nil {
+			p = path.Join(from.dir(), s)
+		}
+		p = path.Clean(p)
+		if !fs.ValidPath(p) {
+			return location{}, fmt.Sprintf("%s is outside the module file system", s)
+		}
+		return location{key: p, name: p, fsys: c.FS, fpath: p}, ""
+	}
+	p := s
+	if from != nil && !filepath.IsAbs(s) {
+		p = filepath.Join(filepath.Dir(from.fpath), s)
+	}
+	p = filepath.Clean(p)
+	key := p
+	if abs, err := filepath.Abs(p); err == nil {
+		key = abs
+	}
+	return location{key: key, name: filepath.ToSlash(p), fpath: p}, ""
+}
+
+// read returns the bytes of a module file.
+func (l location) read() ([]byte, error) {
+	if l.fsys == nil {
+		return os.ReadFile(l.fpath)
+	}
+	return fs.ReadFile(l.fsys, l.fpath)
+}
+
+// parse parses a module file, from the cache when its bytes are unchanged.
+func (c *Config) parse(l location, src []byte) (*hcl.File, hcl.Diagnostics) {
+	if c.Cache != nil {
+		c.Cache.mu.Lock()
+		cf := c.Cache.files[l.key]
+		c.Cache.mu.Unlock()
+		if cf != nil && bytes.Equal(cf.src, src) {
+			return cf.file, cf.diag
+		}
+	}
+	var f *hcl.File
+	var diags hcl.Diagnostics
+	if strings.HasSuffix(l.name, ".json") || strings.HasSuffix(l.name, ".json>") {
+		f, diags = hcljson.Parse(src, l.name)
+	} else {
+		f, diags = hclsyntax.ParseConfig(src, l.name, hcl.Pos{Line: 1, Column: 1})
+	}
+	if c.Cache != nil {
+		c.Cache.mu.Lock()
+		if c.Cache.files == nil {
+			c.Cache.files = map[string]*cachedFile{}
+		}
+		c.Cache.files[l.key] = &cachedFile{src: src, file: f, diag: diags}
+		c.Cache.mu.Unlock()
+	}
+	return f, diags
+}
+
+// loadOne reads, parses and takes apart one module.
+func (c *Config) loadOne(l location) *module {
+	m := &module{location: l}
+	src, err := l.read()
+	if err != nil {
+		m.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summaryImport,
+			Detail: fmt.Sprintf("Cannot read module %s: %v.", l.name, unwrapPathErr(err))}}
+		return m
+	}
+	f, diags := c.parse(l, src)
+	m.file = f
+	m.diags = append(m.diags, diags...)
+	if f == nil || f.Body == nil {
+		return m
+	}
+	content, diags := f.Body.Content(moduleSchema)
+	m.diags = append(m.diags, diags...)
+	if content == nil {
+		return m
+	}
+	if a := content.Attributes["imports"]; a != nil {
+		m.imports = c.refs(m, a)
+	}
+	if a := content.Attributes["disabledModules"]; a != nil {
+		m.disabled = c.refs(m, a)
+	}
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "locals":
+			attrs, diags := b.Body.JustAttributes()
+			m.diags = append(m.diags, diags...)
+			if m.locals == nil {
+				m.locals = map[string]*hcl.Attribute{}
+			}
+			for n, a := range attrs {
+				if prev := m.locals[n]; prev != nil {
+					m.diags = append(m.diags, newDiag(summaryBadModule,
+						fmt.Sprintf("The local %q is defined twice in one module, at %s and %s.", n, where(prev.Range), where(a.Range)),
+						a.NameRange, prev.NameRange))
+					continue
+				}
+				m.locals[n] = a
+			}
+		case "option":
+			m.options = append(m.options, b)
+		case "config":
+			m.configs = append(m.configs, b)
+		case "assert":
+			m.asserts = append(m.asserts, b)
+		case "warn":
+			m.warns = append(m.warns, b)
+		}
+	}
+	return m
+}
+
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// refs reads an imports or disabledModules attribute: a static list of
+// strings.
+func (c *Config) refs(m *module, a *hcl.Attribute) []modRef {
+	exprs, diags := hcl.ExprList(a.Expr)
+	if diags.HasErrors() {
+		m.diags = append(m.diags, newDiag(summaryBadModule,
+			fmt.Sprintf("%s must be a list of module names, written as strings.", a.Name), a.Expr.Range(), a.Range))
+		return nil
+	}
+	var out []modRef
+	for _, x := range exprs {
+		v, diags := x.Value(nil)
+		if diags.HasErrors() || v.Type() != cty.String || v.IsNull() || !v.IsKnown() {
+			m.diags = append(m.diags, newDiag(summaryBadModule,
+				fmt.Sprintf("Each entry of %s must be a literal string naming a module.", a.Name), x.Range(), a.Range))
+			continue
+		}
+		l, why := c.resolve(m, v.AsString())
+		out = append(out, modRef{loc: l, rng: x.Range(), attr: a.Range, err: why})
+	}
+	return out
+}
+
+// loaded is the result of the load phase.
+type loaded struct {
+	mods  []*module // definition order: reversed breadth-first order
+	diags hcl.Diagnostics
+}
+
+// load reads the modules and everything they import, in parallel, then
+// removes disabled modules and orders the rest (spec sections 1 and 2).
+func (c *Config) load(ctx context.Context, names []string) loaded {
+	var out loaded
+	all := map[string]*module{}
+	var roots []modRef
+	var level []location
+	queued := map[string]bool{}
+	for _, n := range names {
+		l, why := c.resolve(nil, n)
+		if why != "" {
+			out.diags = append(out.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summaryImport, Detail: why})
+			continue
+		}
+		roots = append(roots, modRef{loc: l})
+		if !queued[l.key] {
+			queued[l.key] = true
+			level = append(level, l)
+		}
+	}
+	workers := max(1, runtime.GOMAXPROCS(0))
+	for len(level) > 0 {
+		if err := ctx.Err(); err != nil {
+			out.diags = append(out.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summaryCancelled, Detail: err.Error()})
+			return out
+		}
+		mods := make([]*module, len(level))
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for w := 0; w < min(workers, len(level)); w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					mods[i] = c.loadOne(level[i])
+				}
+			}()
+		}
+		for i := range level {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		level = level[:0:0]
+		for _, m := range mods {
+			all[m.key] = m
+			for _, r := range m.imports {
+				if r.err == "" && !queued[r.loc.key] {
+					queued[r.loc.key] = true
+					level = append(level, r.loc)
+				}
+			}
+		}
+	}
+	disabled := map[string]bool{}
+	for _, m := range all {
+		for _, r := range m.disabled {
+			if r.err == "" {
+				disabled[r.loc.key] = true
+			}
+		}
+	}
+	// Breadth-first from the given modules, each once, skipping disabled
+	// ones and what only they import.
+	seen := map[string]bool{}
+	var bfs []*module
+	for _, r := range roots {
+		if m := all[r.loc.key]; m != nil && !seen[m.key] && !disabled[m.key] {
+			seen[m.key] = true
+			bfs = append(bfs, m)
+		}
+	}
+	for i := 0; i < len(bfs); i++ {
+		m := bfs[i]
+		out.diags = append(out.diags, m.diags...)
+		for _, r := range m.imports {
+			if r.err != "" {
+				out.diags = append(out.diags, newDiag(summaryImport,
+					fmt.Sprintf("Cannot import %s (imported at %s): %s.", r.rng.SliceBytes(m.file.Bytes), where(r.attr), r.err), r.rng, r.attr))
+				continue
+			}
+			if disabled[r.loc.key] || seen[r.loc.key] {
+				continue
+			}
+			im := all[r.loc.key]
+			if im.file == nil {
+				out.diags = append(out.diags, newDiag(summaryImport,
+					fmt.Sprintf("Cannot import %s (imported at %s): %s", r.loc.name, where(r.attr), firstDetail(im.diags)), r.rng, r.attr))
+				seen[r.loc.key] = true
+				continue
+			}
+			seen[r.loc.key] = true
+			bfs = append(bfs, im)
+		}
+		for _, r := range m.disabled {
+			if r.err != "" {
+				out.diags = append(out.diags, newDiag(summaryImport,
+					fmt.Sprintf("Cannot resolve disabled module %s: %s.", r.rng.SliceBytes(m.file.Bytes), r.err), r.rng, r.attr))
+			}
+		}
+	}
+	for i, m := range bfs {
+		m.idx = i
+	}
+	out.mods = make([]*module, len(bfs))
+	for i, m := range bfs {
+		out.mods[len(bfs)-1-i] = m
+	}
+	return out
+}
+
+func firstDetail(ds hcl.Diagnostics) string {
+	for _, d := range ds {
+		if d.Detail != "" {
+			return d.Detail
+		}
+		return d.Summary
+	}
+	return "unreadable"
+}
