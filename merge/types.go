@@ -421,5 +421,5 @@ func (t *typ) accepts(v cty.Value) bool {
 	return false
 }
 
-func isList(ty cty.Type) bool  { return ty.IsTupleType() || ty.IsListType() || ty.IsSetType() }
+func isList(ty cty.Type) bool   { return ty.IsTupleType() || ty.IsListType() || ty.IsSetType() }
 func isObject(ty cty.Type) bool { return ty.IsObjectType() || ty.IsMapType() }
