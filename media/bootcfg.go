@@ -9,8 +9,9 @@ import (
 const SerialConsole = "console=ttyS0,115200"
 
 // isolinuxConfig returns /isolinux/isolinux.cfg. isolinux's plain prompt
-// (no menu module is on the medium) takes an entry's one-word name; SAY lines
-// list the entries, and SERIAL mirrors the prompt to the first serial port.
+// (no menu module is on the medium) takes an entry's one-word name, strata
+// or serial; MENU LABEL keeps the labels for a menu module a user may add.
+// SERIAL mirrors the prompt to the first serial port.
 func isolinuxConfig(s *Spec) string {
 	var b strings.Builder
 	label := s.Label()
@@ -28,8 +29,6 @@ func isolinuxConfig(s *Spec) string {
 		b.WriteString("PROMPT 1\n")
 		fmt.Fprintf(&b, "TIMEOUT %d\n", min(*s.Timeout*10, 35996))
 	}
-	fmt.Fprintf(&b, "SAY strata: %s\n", label)
-	fmt.Fprintf(&b, "SAY serial: %s (serial console)\n", label)
 	entry := func(name, label string, params []string) {
 		fmt.Fprintf(&b, "LABEL %s\n", name)
 		fmt.Fprintf(&b, "  MENU LABEL %s\n", label)

@@ -183,9 +183,14 @@ func (d *decoder) contents(opt string, dst *[]Content) {
 				ok = false
 				break
 			}
-			a := e.Index(cty.StringVal(f.name))
+			var a cty.Value
 			if e.Type().IsObjectType() {
 				a = e.GetAttr(f.name)
+			} else if e.HasIndex(cty.StringVal(f.name)).True() {
+				a = e.Index(cty.StringVal(f.name))
+			} else {
+				ok = false
+				break
 			}
 			if a.IsNull() || a.Type() != cty.String {
 				ok = false

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"github.com/strata-build/strata/media"
+)
+
+const netbootUsage = `Usage: strata netboot -o DIR [--arg NAME=VALUE]... MODULE...
+
+Evaluates the modules together (typically a host importing
+<profiles/netboot.hcl>) and writes a netboot folder: the kernel and initrd
+of boot.files under system.boot.loader.kernelFile and initrdFile, the iPXE
+script netboot.ipxeScriptName that boots them with boot.kernelParams, and
+the merged configuration as JSON at strata/config.json. Serve DIR over TFTP
+or HTTP and chain-load the script from iPXE.
+
+DIR is written next to itself under a temporary name and then takes the
+place of the old DIR, whole: on any error DIR is left as it was.
+
+Exit status: 0 success, 1 errors in the configuration or its inputs, 2 wrong
+usage.
+
+Flags:
+`
+
+func runNetboot(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("netboot", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	out := fl.String("o", "", "write the netboot folder to `DIR`")
+	var margs mediaArgs
+	fl.Var(&margs, "arg", "pass `NAME=VALUE` to the modules as arg.NAME, a string (repeatable)")
+	fl.Usage = func() {
+		fmt.Fprint(fl.Output(), netbootUsage)
+		fl.PrintDefaults()
+	}
+	if code, done := parseMediaFlags(fl, args, stdout); done {
+		return code
+	}
+	if *out == "" || fl.NArg() == 0 {
+		fmt.Fprintln(stderr, "strata netboot: need -o DIR and at least one MODULE")
+		fl.Usage()
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	spec, code := mediaSpec(ctx, fl.Args(), margs, stderr)
+	if spec == nil {
+		return code
+	}
+	nb, diags := media.PlanNetboot(spec)
+	printMediaDiags(stderr, diags)
+	if diags.HasErrors() {
+		return exitConfig
+	}
+	if err := nb.WriteDir(ctx, *out); err != nil {
+		fmt.Fprintf(stderr, "strata netboot: %v\n", err)
+		return exitConfig
+	}
+	for _, f := range nb.Files {
+		fmt.Fprintf(stdout, "%s (%d bytes)\n", filepath.Join(*out, filepath.FromSlash(f.Path)), f.Size)
+	}
+	return exitOK
+}
