@@ -1,0 +1,390 @@
+package merge
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// Changes lists the options that differ between two results, sorted by
+// path. An empty Changes means the two configurations are the same, option
+// for option. It is read-only.
+type Changes []*Change
+
+// Change is one option that differs between two results: declared on one
+// side only, or with different values (docs/module-format.md section 12.2).
+// It is read-only.
+//
+// Old is nil for an option only the new result declares (an addition), New
+// is nil for one only the old result declares (a removal); otherwise both
+// are set and the values differ.
+type Change struct {
+	// Path is the option's path, or for an element of Parts the path of a
+	// part of its value.
+	Path Path
+	// Old and New are the two sides.
+	Old, New *Side
+	// Parts are the places inside an object value (the keys of an
+	// attrsOf, the attributes of a submodule) where the two values
+	// differ, down to the first value that is not an object on both
+	// sides. Nil when the option is on one side only, or when its value
+	// is not an object on both sides. Parts have no Parts of their own.
+	Parts []*Change
+}
+
+// Side is an option, or a part of its value, in one of the two results.
+type Side struct {
+	// Value is the value, cty.NilVal when there is none: an option that
+	// has no definition and no default, or a key absent from this side.
+	Value cty.Value
+	// Definitions are every definition behind Value, with its place,
+	// priority, order and status, as Explain gives them. For a part, they
+	// are the part's own definitions when Explain knows the part's path
+	// (an attribute of a submodule element), else nil: the option's
+	// definitions are then those of the enclosing Change.
+	Definitions []*Definition
+	// Diagnostics say why Value or Definitions could not be computed; no
+	// errors when they were.
+	Diagnostics hcl.Diagnostics
+}
+
+// Diff compares two evaluated configurations, option by option: the
+// options declared on one side only, and the options whose values differ.
+// Values are compared as values: a definition that moved to another file
+// or changed priority without changing the value is not a change. An
+// option that cannot be computed on either side is compared as having no
+// value, and its Side carries the diagnostics.
+//
+// Diff reads both results but never changes them; it panics if either is
+// nil.
+func Diff(a, b *Result) Changes {
+	if a == nil || b == nil {
+		panic("merge: Diff of a nil *Result; consider checking the diagnostics of Eval, which returns nil on errors")
+	}
+	ao, bo := diffTopOptions(a), diffTopOptions(b)
+	keys := make([]string, 0, len(ao)+len(bo))
+	for k := range ao {
+		keys = append(keys, k)
+	}
+	for k := range bo {
+		if _, ok := ao[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var cs Changes
+	for _, k := range keys {
+		oa, inA := ao[k]
+		ob, inB := bo[k]
+		switch {
+		case !inA:
+			cs = append(cs, &Change{Path: ob.Path, New: diffSide(b, ob.Path, true)})
+		case !inB:
+			cs = append(cs, &Change{Path: oa.Path, Old: diffSide(a, oa.Path, true)})
+		default:
+			if c := diffOption(a, b, oa.Path); c != nil {
+				cs = append(cs, c)
+			}
+		}
+	}
+	return cs
+}
+
+// diffTopOptions returns the options of r that are not options of a submodule,
+// by printed path: those with no other option as a proper prefix.
+func diffTopOptions(r *Result) map[string]*Option {
+	all := r.Options()
+	isOpt := make(map[string]bool, len(all))
+	for _, o := range all {
+		isOpt[o.Path.String()] = true
+	}
+	top := make(map[string]*Option, len(all))
+	for _, o := range all {
+		nested := false
+		for n := 1; n < len(o.Path) && !nested; n++ {
+			nested = isOpt[o.Path[:n].String()]
+		}
+		if !nested {
+			top[o.Path.String()] = o
+		}
+	}
+	return top
+}
+
+// diffSide gets the value at p in r and, when explain is set, the definitions
+// behind it.
+func diffSide(r *Result, p Path, explain bool) *Side {
+	s := &Side{}
+	v, diags := r.Get(p.String())
+	s.Diagnostics = append(s.Diagnostics, diags...)
+	if !diags.HasErrors() {
+		s.Value = v
+	}
+	if explain {
+		x, diags := r.Explain(p.String())
+		if diags.HasErrors() || x == nil {
+			s.Diagnostics = append(s.Diagnostics, diags...)
+		} else {
+			s.Definitions = x.Definitions
+		}
+	}
+	return s
+}
+
+// diffOption compares option p of a and b and returns its Change, or nil
+// when the values are the same.
+func diffOption(a, b *Result, p Path) *Change {
+	va, da := a.Get(p.String())
+	vb, db := b.Get(p.String())
+	if da.HasErrors() {
+		va = cty.NilVal
+	}
+	if db.HasErrors() {
+		vb = cty.NilVal
+	}
+	if diffSame(va, vb) {
+		return nil
+	}
+	c := &Change{Path: p, Old: diffSide(a, p, true), New: diffSide(b, p, true)}
+	if diffIsObject(va) && diffIsObject(vb) {
+		var parts []Path
+		diffParts(va, vb, p, &parts)
+		for _, pp := range parts {
+			c.Parts = append(c.Parts, &Change{Path: pp, Old: diffPartSide(a, pp), New: diffPartSide(b, pp)})
+		}
+	}
+	return c
+}
+
+// diffPartSide is side for a part of an option's value: the part's own
+// definitions are asked for, and kept only when Explain knows the part.
+func diffPartSide(r *Result, p Path) *Side {
+	s := &Side{}
+	if v, diags := r.Get(p.String()); !diags.HasErrors() {
+		s.Value = v
+	}
+	if x, diags := r.Explain(p.String()); !diags.HasErrors() && x != nil {
+		s.Definitions = x.Definitions
+	}
+	return s
+}
+
+// diffParts appends to out the paths below p where objects a and b differ,
+// descending while both sides are objects.
+func diffParts(a, b cty.Value, p Path, out *[]Path) {
+	keys := map[string]bool{}
+	for _, k := range diffKeys(a) {
+		keys[k] = true
+	}
+	for _, k := range diffKeys(b) {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	for _, k := range sorted {
+		ea, eb := diffGet(a, k), diffGet(b, k)
+		if diffSame(ea, eb) {
+			continue
+		}
+		if diffIsObject(ea) && diffIsObject(eb) {
+			diffParts(ea, eb, p.child(k), out)
+			continue
+		}
+		*out = append(*out, p.child(k))
+	}
+}
+
+func diffIsObject(v cty.Value) bool {
+	if v == cty.NilVal || !v.IsKnown() || v.IsNull() {
+		return false
+	}
+	t := v.Type()
+	return t.IsObjectType() || t.IsMapType()
+}
+
+// diffKeys returns the keys of an object or map value.
+func diffKeys(v cty.Value) []string {
+	if !diffIsObject(v) {
+		return nil
+	}
+	var ks []string
+	for it := v.ElementIterator(); it.Next(); {
+		k, _ := it.Element()
+		ks = append(ks, k.AsString())
+	}
+	return ks
+}
+
+// diffGet returns key k of an object or map, cty.NilVal when absent.
+func diffGet(v cty.Value, k string) cty.Value {
+	if !diffIsObject(v) {
+		return cty.NilVal
+	}
+	if v.Type().IsObjectType() {
+		if !v.Type().HasAttribute(k) {
+			return cty.NilVal
+		}
+		return v.GetAttr(k)
+	}
+	if !v.HasIndex(cty.StringVal(k)).True() {
+		return cty.NilVal
+	}
+	return v.Index(cty.StringVal(k))
+}
+
+// diffSame compares values as the module format sees them: a list equals
+// a tuple with the same elements, an object a map with the same keys and
+// values, numbers by value; marks are ignored.
+func diffSame(a, b cty.Value) bool {
+	if a == cty.NilVal || b == cty.NilVal {
+		return a == cty.NilVal && b == cty.NilVal
+	}
+	a, _ = a.UnmarkDeep()
+	b, _ = b.UnmarkDeep()
+	if !a.IsKnown() || !b.IsKnown() {
+		return a.RawEquals(b)
+	}
+	if a.IsNull() || b.IsNull() {
+		return a.IsNull() && b.IsNull()
+	}
+	ta, tb := a.Type(), b.Type()
+	switch {
+	case ta == cty.String && tb == cty.String:
+		return a.AsString() == b.AsString()
+	case ta == cty.Number && tb == cty.Number:
+		return a.AsBigFloat().Cmp(b.AsBigFloat()) == 0
+	case ta == cty.Bool && tb == cty.Bool:
+		return a.True() == b.True()
+	case diffIsObject(a) && diffIsObject(b):
+		ka, kb := diffKeys(a), diffKeys(b)
+		if len(ka) != len(kb) {
+			return false
+		}
+		for _, k := range ka {
+			if !diffSame(diffGet(a, k), diffGet(b, k)) {
+				return false
+			}
+		}
+		return true
+	case diffIsList(ta) && diffIsList(tb):
+		if a.LengthInt() != b.LengthInt() {
+			return false
+		}
+		ea, eb := a.AsValueSlice(), b.AsValueSlice()
+		for i := range ea {
+			if !diffSame(ea[i], eb[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return a.RawEquals(b)
+}
+
+func diffIsList(t cty.Type) bool { return t.IsListType() || t.IsTupleType() || t.IsSetType() }
+
+// String renders the changes for people, as WriteTo does.
+func (cs Changes) String() string {
+	var b strings.Builder
+	cs.WriteTo(&b)
+	return b.String()
+}
+
+// WriteTo writes the changes for people: one entry per option, marked "+"
+// (added), "-" (removed) or "~" (changed), with the values and, under
+// "old:" and "new:", every definition behind each side with its place,
+// priority and status. Nothing is written when there are no changes. Do
+// not depend on this output being stable; use the fields of Change.
+func (cs Changes) WriteTo(w io.Writer) (int64, error) {
+	var b strings.Builder
+	for _, c := range cs {
+		switch {
+		case c.Old == nil:
+			fmt.Fprintf(&b, "+ %s = %s\n", c.Path, showValue(c.New.Value))
+			diffWriteSide(&b, "    ", "new", c.New)
+		case c.New == nil:
+			fmt.Fprintf(&b, "- %s = %s\n", c.Path, showValue(c.Old.Value))
+			diffWriteSide(&b, "    ", "old", c.Old)
+		case len(c.Parts) == 0:
+			fmt.Fprintf(&b, "~ %s: %s -> %s\n", c.Path, showValue(c.Old.Value), showValue(c.New.Value))
+			diffWriteSide(&b, "    ", "old", c.Old)
+			diffWriteSide(&b, "    ", "new", c.New)
+		default:
+			fmt.Fprintf(&b, "~ %s\n", c.Path)
+			for _, p := range c.Parts {
+				fmt.Fprintf(&b, "    ~ %s: %s -> %s\n", p.Path, showValue(p.Old.Value), showValue(p.New.Value))
+				if len(p.Old.Definitions) > 0 || len(p.New.Definitions) > 0 {
+					diffWriteSide(&b, "        ", "old", p.Old)
+					diffWriteSide(&b, "        ", "new", p.New)
+				}
+			}
+			if !diffPartsExplained(c.Parts) {
+				diffWriteSide(&b, "    ", "old", c.Old)
+				diffWriteSide(&b, "    ", "new", c.New)
+			}
+		}
+	}
+	n, err := io.WriteString(w, b.String())
+	return int64(n), err
+}
+
+// diffPartsExplained reports whether every part carries its own definitions,
+// so the option's are not needed.
+func diffPartsExplained(ps []*Change) bool {
+	for _, p := range ps {
+		if len(p.Old.Definitions) == 0 && len(p.New.Definitions) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// diffWriteSide writes the definitions of one side, one per line, or the
+// reason there are none.
+func diffWriteSide(b *strings.Builder, indent, label string, s *Side) {
+	fmt.Fprintf(b, "%s%s:", indent, label)
+	if len(s.Definitions) == 0 {
+		if s.Diagnostics.HasErrors() {
+			fmt.Fprintf(b, " %s\n", diffFirstError(s.Diagnostics))
+		} else {
+			b.WriteString(" no definitions\n")
+		}
+		return
+	}
+	b.WriteByte('\n')
+	for _, d := range s.Definitions {
+		what := "priority " + d.Priority.String()
+		if d.Default {
+			what = "option default"
+		}
+		val := ""
+		if d.Value != cty.NilVal {
+			val = " = " + showValue(d.Value)
+		}
+		status := "merged"
+		if d.Status != nil {
+			status = d.Status.String()
+		}
+		fmt.Fprintf(b, "%s  %s: %s, %s%s\n", indent, where(d.Range), what, status, val)
+	}
+}
+
+// diffFirstError returns the summary and detail of the first error.
+func diffFirstError(ds hcl.Diagnostics) string {
+	for _, d := range ds {
+		if d.Severity == hcl.DiagError {
+			if d.Detail != "" {
+				return d.Summary + ": " + d.Detail
+			}
+			return d.Summary
+		}
+	}
+	return ""
+}
