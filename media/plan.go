@@ -182,7 +182,7 @@ func (p *planner) checkCommon() {
 	s := p.s
 	if msg := checkVolumeID(s.VolumeID); msg != "" {
 		p.diags = append(p.diags, p.diag(summaryBadVolumeID, OptVolumeID,
-			fmt.Sprintf("%s %q %s. A volume ID has 1 to 32 characters of A-Z, a-z, 0-9, \"_\", \"-\" and \".\" (ECMA-119 8.4.6 gives it 32 bytes; Linux finds the medium by it in root=LABEL=).", OptVolumeID, s.VolumeID, msg)))
+			fmt.Sprintf("%s %q %s. A volume ID has 1 to 32 d-characters: A-Z, 0-9 and \"_\" (ECMA-119 7.4.1, 8.4.6), such as \"STRATA_LIVE\".", OptVolumeID, s.VolumeID, msg)))
 	}
 	for _, kp := range s.KernelParams {
 		p.checkParam(kp)
@@ -238,7 +238,7 @@ func checkVolumeID(id string) string {
 		return fmt.Sprintf("has %d characters", len(id))
 	}
 	for _, r := range id {
-		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') {
 			return fmt.Sprintf("has the character %q", r)
 		}
 	}
@@ -330,7 +330,7 @@ func (p *planner) readInput(opt, src string, limit int64) ([]byte, bool) {
 		}
 	}
 	p.diags = append(p.diags, p.diag(summaryMissingFile, opt,
-		fmt.Sprintf("%s is %q, which cannot be read: %v. Set it to an existing file (run scripts/boot-inputs to prepare the boot inputs).", opt, src, unwrapPath(err))))
+		fmt.Sprintf("%s is %q, which cannot be read: %v. Set it to an existing file (scripts/boot-inputs prepares the boot inputs).", opt, src, unwrapPath(err))))
 	return nil, false
 }
 

@@ -308,12 +308,12 @@ func TestPlanErrors(t *testing.T) {
 			wantDetail:  []string{"boot.files.isohybridMbr"},
 		},
 		{
-			name:        "volume id with a space",
-			edit:        func(s *media.Spec) { s.VolumeID = "strata s" },
+			name:        "volume id in lower case",
+			edit:        func(s *media.Spec) { s.VolumeID = "nixos-26.11-x86_64" },
 			places:      map[string][]hcl.Range{media.OptVolumeID: {at("host.hcl", 3)}},
 			wantSummary: "Invalid volume ID",
 			wantSubject: &hcl.Range{Filename: "host.hcl", Start: hcl.Pos{Line: 3, Column: 3, Byte: 10}, End: hcl.Pos{Line: 3, Column: 9, Byte: 16}},
-			wantDetail:  []string{"isoImage.volumeID", `' '`},
+			wantDetail:  []string{"isoImage.volumeID", `"nixos-26.11-x86_64"`, `'n'`},
 		},
 		{
 			name:        "volume id too long",

@@ -57,7 +57,8 @@ const (
 // initrd. The builders read a Spec and never change it or keep it.
 type Spec struct {
 	// VolumeID is the ISO 9660 volume identifier (isoImage.volumeID): 1 to
-	// 32 characters of A-Z, a-z, 0-9, "_", "-" and ".".
+	// 32 d-characters (A-Z, 0-9, "_"). Linux finds the medium by it, as
+	// the cd-dvd base's root=LABEL=<volumeID> asks.
 	VolumeID string
 
 	// Kernel and Initrd are the files booted (boot.files.kernel,

@@ -7,18 +7,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
-
-	"github.com/hashicorp/hcl/v2"
-	"github.com/zclconf/go-cty/cty"
 
 	"github.com/strata-build/strata/iso"
 	"github.com/strata-build/strata/media"
 	"github.com/strata-build/strata/merge"
-	"github.com/strata-build/strata/profiles"
 )
 
 const isoUsage = `Usage: strata iso -o OUT.iso [--arg NAME=VALUE]... MODULE...
@@ -33,25 +29,16 @@ JSON at /strata/config.json.
 The image is written to a temporary file next to OUT.iso and renamed into
 place when complete: on any error OUT.iso is left as it was. File dates are
 SOURCE_DATE_EPOCH when set, else 1980-01-01, so the same inputs give the
-same bytes. On a terminal, a progress bar goes to standard error.
+same bytes. On a terminal, a progress bar goes to standard error. On
+success it prints the image's size and the sha256 of /strata/config.json.
 
 Exit status: 0 success, 1 errors in the configuration or its inputs, 2 wrong
-usage.
-
-Flags:
-`
+usage.`
 
 func runISO(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("iso", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl, margs := newFlags("iso", isoUsage, stderr)
 	out := fl.String("o", "", "write the image to `OUT.iso`")
-	var margs mediaArgs
-	fl.Var(&margs, "arg", "pass `NAME=VALUE` to the modules as arg.NAME, a string (repeatable)")
-	fl.Usage = func() {
-		fmt.Fprint(fl.Output(), isoUsage)
-		fl.PrintDefaults()
-	}
-	if code, done := parseMediaFlags(fl, args, stdout); done {
+	if code, done := parseMediaFlags(fl, args); done {
 		return code
 	}
 	if *out == "" || fl.NArg() == 0 {
@@ -67,14 +54,14 @@ func runISO(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	layout, diags := media.Plan(ctx, spec)
-	printMediaDiags(stderr, diags)
+	writeDiags(stderr, diags, searchRoots())
 	if diags.HasErrors() {
 		return exitConfig
 	}
 	var bar *mediaProgressBar
 	var progress func(done, total int64)
 	if mediaIsTerminal(stderr) {
-		bar = &mediaProgressBar{w: stderr, name: *out}
+		bar = &mediaProgressBar{w: stderr, name: filepath.Base(*out)}
 		progress = bar.update
 	}
 	w, err := layout.NewWriter(progress)
@@ -94,14 +81,12 @@ func runISO(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// parseMediaFlags parses args and handles --help; done says the command is
-// over, with exit status code.
-func parseMediaFlags(fl *flag.FlagSet, args []string, stdout io.Writer) (code int, done bool) {
+// parseMediaFlags parses args; done says the command is over (after
+// --help, or a usage error), with exit status code.
+func parseMediaFlags(fl *flag.FlagSet, args []string) (code int, done bool) {
 	err := fl.Parse(args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
-		fl.SetOutput(stdout)
-		fl.Usage()
 		return exitOK, true
 	case err != nil:
 		return exitUsage, true
@@ -111,76 +96,27 @@ func parseMediaFlags(fl *flag.FlagSet, args []string, stdout io.Writer) (code in
 
 // mediaSpec evaluates the modules and decodes the media options, printing
 // every diagnostic. It returns nil and the exit status on errors.
-func mediaSpec(ctx context.Context, modules []string, args mediaArgs, stderr io.Writer) (*media.Spec, int) {
-	cfg := &merge.Config{
-		Roots: map[string]fs.FS{profiles.Root: profiles.FS()},
-		Args:  args.values(),
-	}
+func mediaSpec(ctx context.Context, modules []string, args argList, stderr io.Writer) (*media.Spec, int) {
+	roots := searchRoots()
+	cfg := &merge.Config{Roots: roots, Args: args}
 	r, diags := cfg.EvalContext(ctx, modules...)
-	printMediaDiags(stderr, diags)
+	writeDiags(stderr, diags, roots)
 	if diags.HasErrors() {
 		return nil, exitConfig
 	}
-	printMediaDiags(stderr, r.Warnings())
+	writeDiags(stderr, r.Warnings(), roots)
 	spec, diags := media.FromResult(r)
-	printMediaDiags(stderr, diags)
+	writeDiags(stderr, diags, roots)
 	if diags.HasErrors() {
 		return nil, exitConfig
 	}
-	spec.ModTime, _ = iso.SourceDateEpoch(os.Getenv)
+	t, err := iso.SourceDateEpoch(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "strata: %v\n", err)
+		return nil, exitUsage
+	}
+	spec.ModTime = t
 	return spec, exitOK
-}
-
-// mediaArgs collects --arg NAME=VALUE flags.
-type mediaArgs []string
-
-func (a *mediaArgs) String() string { return strings.Join(*a, " ") }
-
-func (a *mediaArgs) Set(s string) error {
-	name, _, ok := strings.Cut(s, "=")
-	if !ok || !hclsyntaxValidIdentifier(name) {
-		return fmt.Errorf("want NAME=VALUE, with NAME an identifier, not %q", s)
-	}
-	*a = append(*a, s)
-	return nil
-}
-
-func (a mediaArgs) values() map[string]cty.Value {
-	m := map[string]cty.Value{}
-	for _, s := range a {
-		name, value, _ := strings.Cut(s, "=")
-		m[name] = cty.StringVal(value)
-	}
-	return m
-}
-
-func hclsyntaxValidIdentifier(s string) bool {
-	for i, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && (r >= '0' && r <= '9' || r == '-')) {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// printMediaDiags renders diagnostics with their source lines.
-func printMediaDiags(w io.Writer, diags hcl.Diagnostics) {
-	if len(diags) == 0 {
-		return
-	}
-	files := map[string]*hcl.File{}
-	for _, d := range diags {
-		for _, r := range []*hcl.Range{d.Subject, d.Context} {
-			if r == nil || files[r.Filename] != nil {
-				continue
-			}
-			if src, err := os.ReadFile(r.Filename); err == nil {
-				files[r.Filename] = &hcl.File{Bytes: src}
-			}
-		}
-	}
-	tw := hcl.NewDiagnosticTextWriter(w, files, 80, false)
-	tw.WriteDiagnostics(diags)
 }
 
 // mediaIsTerminal reports whether w is a terminal.

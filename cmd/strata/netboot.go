@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,25 +21,16 @@ the merged configuration as JSON at strata/config.json. Serve DIR over TFTP
 or HTTP and chain-load the script from iPXE.
 
 DIR is written next to itself under a temporary name and then takes the
-place of the old DIR, whole: on any error DIR is left as it was.
+place of the old DIR, whole: on any error DIR is left as it was. On success
+it lists the files written.
 
 Exit status: 0 success, 1 errors in the configuration or its inputs, 2 wrong
-usage.
-
-Flags:
-`
+usage.`
 
 func runNetboot(args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("netboot", flag.ContinueOnError)
-	fl.SetOutput(stderr)
+	fl, margs := newFlags("netboot", netbootUsage, stderr)
 	out := fl.String("o", "", "write the netboot folder to `DIR`")
-	var margs mediaArgs
-	fl.Var(&margs, "arg", "pass `NAME=VALUE` to the modules as arg.NAME, a string (repeatable)")
-	fl.Usage = func() {
-		fmt.Fprint(fl.Output(), netbootUsage)
-		fl.PrintDefaults()
-	}
-	if code, done := parseMediaFlags(fl, args, stdout); done {
+	if code, done := parseMediaFlags(fl, args); done {
 		return code
 	}
 	if *out == "" || fl.NArg() == 0 {
@@ -56,7 +46,7 @@ func runNetboot(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	nb, diags := media.PlanNetboot(spec)
-	printMediaDiags(stderr, diags)
+	writeDiags(stderr, diags, searchRoots())
 	if diags.HasErrors() {
 		return exitConfig
 	}
