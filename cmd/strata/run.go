@@ -27,6 +27,8 @@ func commands() map[string]command {
 		// Subcommands are added here, one line each.
 		"eval":    {summary: "evaluate modules and print the configuration (or one path) as JSON", run: runEval},
 		"mkiso":   {summary: "write a directory tree as an ISO 9660 image (Rock Ridge, Joliet, El Torito, hybrid)", run: runMkiso},
+		"iso":     {summary: "write the bootable ISO image of a configuration", run: runISO},
+		"netboot": {summary: "write the netboot folder (kernel, initrd, iPXE script) of a configuration", run: runNetboot},
 	}
 }
 
