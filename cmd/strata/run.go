@@ -25,6 +25,7 @@ type command struct {
 func commands() map[string]command {
 	return map[string]command{
 		// Subcommands are added here, one line each.
+		"diff":    {summary: "show the options that differ between two configurations, with the definitions behind each side", run: runDiff},
 		"eval":    {summary: "evaluate modules and print the configuration (or one path) as JSON", run: runEval},
 		"mkiso":   {summary: "write a directory tree as an ISO 9660 image (Rock Ridge, Joliet, El Torito, hybrid)", run: runMkiso},
 		"iso":     {summary: "write the bootable ISO image of a configuration", run: runISO},
