@@ -135,8 +135,8 @@ func TestISOCommand(t *testing.T) {
 			},
 		},
 		{
-			name:       "missing kernel",
-			body:       `  boot {
+			name: "missing kernel",
+			body: `  boot {
     files {
       kernel = mkForce("` + inputs + `/nope")
     }
@@ -285,14 +285,14 @@ func TestNetbootCommand(t *testing.T) {
 		wantScript string
 	}{
 		{
-			name:     "netboot",
-			body:     `  boot { kernelParams = ["lab.x=1"] }`,
-			wantCode: exitOK,
+			name:       "netboot",
+			body:       `  boot { kernelParams = ["lab.x=1"] }`,
+			wantCode:   exitOK,
 			wantScript: "kernel bzImage initrd=initrd .*lab.x=1 \\$\\{cmdline\\}\ninitrd initrd\nboot\n$",
 		},
 		{
-			name:       "missing initrd",
-			body:       `  boot {
+			name: "missing initrd",
+			body: `  boot {
     files {
       initrd = mkForce("` + inputs + `/none")
     }
