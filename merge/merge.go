@@ -78,11 +78,15 @@ func (e *evaluator) mergeDefs(p Path, t *typ, defs []*def, decl *optDecl, declSc
 			ds = append(ds, dd)
 		}
 	}
-	for _, d := range defs {
-		diags = append(diags, e.discharge(p, d, &ds, info)...)
-	}
 	if info != nil {
 		info.all = append(info.all, ds...)
+	}
+	for _, d := range defs {
+		n := len(ds)
+		diags = append(diags, e.discharge(p, d, &ds, info)...)
+		if info != nil {
+			info.all = append(info.all, ds[n:]...)
+		}
 	}
 	if diags.HasErrors() {
 		return cty.DynamicVal, true, diags
@@ -131,7 +135,7 @@ func (e *evaluator) discharge(p Path, d *def, out *[]*ddef, info *mergeInfo) hcl
 		}
 		if !ok {
 			if info != nil {
-				info.all = append(info.all, &ddef{th: d.th, sc: d.sc, rng: d.rng, prio: d.prio, order: d.order, status: Dropped{Condition: c.rng}})
+				info.all = append(info.all, &ddef{th: d.th, sc: d.sc, rng: d.rng, prio: orPlain(d.prio), order: orDefault(d.order), status: Dropped{Condition: c.rng}})
 			}
 			return nil
 		}
