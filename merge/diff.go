@@ -44,8 +44,9 @@ type Side struct {
 	// Definitions are every definition behind Value, with its place,
 	// priority, order and status, as Explain gives them. For a part, they
 	// are the part's own definitions when Explain knows the part's path
-	// (an attribute of a submodule element), else nil: the option's
-	// definitions are then those of the enclosing Change.
+	// (an attribute of a submodule element), else the option's definitions
+	// whose value defines the part (for a key of an attrsOf); nil when
+	// none does, as for a key that only the other side has.
 	Definitions []*Definition
 	// Diagnostics say why Value or Definitions could not be computed; no
 	// errors when they were.
@@ -154,21 +155,38 @@ func diffOption(a, b *Result, p Path) *Change {
 		var parts []Path
 		diffParts(va, vb, p, &parts)
 		for _, pp := range parts {
-			c.Parts = append(c.Parts, &Change{Path: pp, Old: diffPartSide(a, pp), New: diffPartSide(b, pp)})
+			c.Parts = append(c.Parts, &Change{
+				Path: pp,
+				Old:  diffPartSide(a, pp, len(p), c.Old.Definitions),
+				New:  diffPartSide(b, pp, len(p), c.New.Definitions),
+			})
 		}
 	}
 	return c
 }
 
-// diffPartSide is side for a part of an option's value: the part's own
-// definitions are asked for, and kept only when Explain knows the part.
-func diffPartSide(r *Result, p Path) *Side {
+// diffPartSide is diffSide for a part p of the value of the option whose
+// path is p[:n] and whose definitions are defs. The part's own definitions
+// come from Explain when it knows p (an attribute of a submodule element);
+// otherwise they are those of defs whose value reaches down to p (for a key
+// of an attrsOf, the definitions that define that key).
+func diffPartSide(r *Result, p Path, n int, defs []*Definition) *Side {
 	s := &Side{}
 	if v, diags := r.Get(p.String()); !diags.HasErrors() {
 		s.Value = v
 	}
 	if x, diags := r.Explain(p.String()); !diags.HasErrors() && x != nil {
 		s.Definitions = x.Definitions
+		return s
+	}
+	for _, d := range defs {
+		v := d.Value
+		for _, k := range p[n:] {
+			v = diffGet(v, k)
+		}
+		if v != cty.NilVal {
+			s.Definitions = append(s.Definitions, d)
+		}
 	}
 	return s
 }
@@ -326,8 +344,10 @@ func (cs Changes) WriteTo(w io.Writer) (int64, error) {
 				}
 			}
 			if !diffPartsExplained(c.Parts) {
-				diffWriteSide(&b, "    ", "old", c.Old)
-				diffWriteSide(&b, "    ", "new", c.New)
+				// Some part has no definitions of its own (a key
+				// of an attrsOf): show the option's.
+				diffWriteSide(&b, "    ", "old "+c.Path.String(), c.Old)
+				diffWriteSide(&b, "    ", "new "+c.Path.String(), c.New)
 			}
 		}
 	}

@@ -242,6 +242,14 @@ func TestDiffParts(t *testing.T) {
 	if v := parts[1].Old.Value; v != cty.NilVal {
 		t.Errorf(`fileSystems."/data" has an old value %#v, want none`, v)
 	}
+	// A key of an attrsOf has no explanation of its own: its definitions
+	// are those of the option that define the key.
+	if got, want := merged(parts[1].New.Definitions), []string{place("new.hcl", diffHostNew, `fileSystems "/data"`, 100)}; !cmp.Equal(got, want) {
+		t.Errorf(`definitions of fileSystems."/data" = %q, want %q`, got, want)
+	}
+	if got := parts[1].Old.Definitions; len(got) != 0 {
+		t.Errorf(`old definitions of fileSystems."/data" = %d, want none`, len(got))
+	}
 }
 
 func TestDiffWriteTo(t *testing.T) {
