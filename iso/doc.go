@@ -36,8 +36,8 @@
 //     supplementary, terminator;
 //  3. path tables: ISO 9660 type L and M, then Joliet L and M;
 //  4. the El Torito boot catalog;
-//  5. ISO 9660 directories (path table order), then Joliet directories;
-//  6. Rock Ridge continuation areas;
+//  5. ISO 9660 directories (path table order);
+//  6. Rock Ridge continuation areas, then the Joliet directories;
 //  7. file data: the boot images first, then every other file in path table
 //     order of its directory and name order within it;
 //  8. padding and, for a hybrid image, the backup GPT.

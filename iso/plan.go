@@ -525,12 +525,15 @@ func (p *plan) layout() error {
 		d.dir.isoLBA = lba
 		lba += d.dir.isoSize / sector
 	}
+	// Continuation areas go between the two trees, as xorriso puts them:
+	// libarchive, which reads the image as a stream, crashes when they
+	// come after the Joliet directories.
+	p.ceLBA = lba
+	lba += p.ceSectors
 	for _, d := range p.jolDirs {
 		d.dir.jolLBA = lba
 		lba += d.dir.jolSize / sector
 	}
-	p.ceLBA = lba
-	lba += p.ceSectors
 	p.dataLBA = lba
 	total = uint64(lba)
 	place := func(d *node) {
@@ -560,6 +563,11 @@ func (p *plan) layout() error {
 				return fmt.Errorf("iso: the image would be larger than ECMA-119's 2^32 sectors")
 			}
 		}
+	}
+	if total == uint64(p.dataLBA) {
+		// Records without data (empty files, symlinks) point at dataLBA,
+		// which must lie inside the volume: libarchive fails otherwise.
+		total++
 	}
 	if p.hybrid {
 		// Whole MiB, as isohybrid's 64 heads x 32 sectors cylinders, with

@@ -166,6 +166,12 @@ func (e *emitter) run() error {
 			return err
 		}
 	}
+	if err := e.at(p.ceLBA, "continuation areas"); err != nil {
+		return err
+	}
+	if err := e.write(p.continuationAreas()); err != nil {
+		return err
+	}
 	for _, d := range p.jolDirs {
 		if err := e.at(d.dir.jolLBA, "Joliet directory"); err != nil {
 			return err
@@ -173,12 +179,6 @@ func (e *emitter) run() error {
 		if err := e.jolietDir(d); err != nil {
 			return err
 		}
-	}
-	if err := e.at(p.ceLBA, "continuation areas"); err != nil {
-		return err
-	}
-	if err := e.write(p.continuationAreas()); err != nil {
-		return err
 	}
 	e.buf = make([]byte, 1<<20)
 	for _, n := range p.files {
