@@ -22,7 +22,7 @@ const (
 
 // Decode stores the value at path (an option, a namespace or a part of a
 // value, as for Get) in the Go value target points to. Decoding follows
-// docs/module-format.md section 12.1: a struct field takes the attribute
+// docs/module-format.md section 7.2: a struct field takes the attribute
 // named by its `cty:"name"` tag, else its `json:"name"` tag, else its Go
 // name (exactly, then ignoring case); values are never converted, so a
 // number does not decode into a string; a null stores the zero value;

@@ -16,7 +16,7 @@ import (
 type Changes []*Change
 
 // Change is one option that differs between two results: declared on one
-// side only, or with different values (docs/module-format.md section 12.2).
+// side only, or with different values (docs/module-format.md section 7.3).
 // It is read-only.
 //
 // Old is nil for an option only the new result declares (an addition), New
