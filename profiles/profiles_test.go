@@ -129,6 +129,9 @@ config {
 `
 )
 
+// def wraps one line of definitions in a config block.
+func def(line string) string { return "config {\n  " + line + "\n}\n" }
+
 // with prepends the import of a base to a host module.
 func with(base, host string) string {
 	return `imports = ["<profiles/` + base + `.hcl>"]` + "\n" + host
@@ -191,7 +194,7 @@ func TestMountPoints(t *testing.T) {
 		{name: "cd-dvd iso fsType", host: with("cd-dvd", ""), path: `fileSystems."/iso".fsType`, want: cty.StringVal("auto")},
 		{name: "cd-dvd iso neededForBoot", host: with("cd-dvd", ""), path: `fileSystems."/iso".neededForBoot`, want: cty.True},
 		{name: "cd-dvd iso noCheck", host: with("cd-dvd", ""), path: `fileSystems."/iso".noCheck`, want: cty.True},
-		{name: "cd-dvd iso under systemd stage 1", host: with("cd-dvd", `config { boot { initrd { systemd { enable = true } } } }`), path: `fileSystems."/iso".device`, want: cty.StringVal("/dev/disk/by-label/nixos-26.11-x86_64")},
+		{name: "cd-dvd iso under systemd stage 1", host: with("cd-dvd", def(`boot = { initrd = { systemd = { enable = true } } }`)), path: `fileSystems."/iso".device`, want: cty.StringVal("/dev/disk/by-label/nixos-26.11-x86_64")},
 		{name: "cd-dvd ro-store device", host: with("cd-dvd", ""), path: `fileSystems."/nix/.ro-store".device`, want: cty.StringVal("/iso/nix-store.squashfs")},
 		{name: "cd-dvd ro-store options", host: with("cd-dvd", ""), path: `fileSystems."/nix/.ro-store".options`, want: strs("loop")},
 		{name: "cd-dvd rw-store device", host: with("cd-dvd", ""), path: `fileSystems."/nix/.rw-store".device`, want: cty.StringVal("tmpfs")},
@@ -202,7 +205,7 @@ func TestMountPoints(t *testing.T) {
 		{name: "host mount fsType", host: with("cd-dvd", plainHost), path: `fileSystems."/home".fsType`, want: cty.StringVal("ext4")},
 		{name: "host mount default options", host: with("cd-dvd", plainHost), path: `fileSystems."/home".options`, want: strs("defaults")},
 		{name: "host mount mountPoint is its key", host: with("cd-dvd", plainHost), path: `fileSystems."/home".mountPoint`, want: cty.StringVal("/home")},
-		{name: "label gives the device", host: with("cd-dvd", `config { fileSystems "/data" { label = "data" } }`), path: `fileSystems."/data".device`, want: cty.StringVal("/dev/disk/by-label/data")},
+		{name: "label gives the device", host: with("cd-dvd", def(`fileSystems = { "/data" = { label = "data" } }`)), path: `fileSystems."/data".device`, want: cty.StringVal("/dev/disk/by-label/data")},
 		{name: "installer root options", host: with("installer", plainHost), path: `fileSystems."/".options`, want: strs("mode=0755")},
 		{name: "installer store options", host: with("installer", ""), path: `fileSystems."/nix/store".options`, want: strs("lowerdir=/nix/.ro-store", "upperdir=/nix/.rw-store/store", "workdir=/nix/.rw-store/work")},
 		{name: "netboot ro-store device", host: with("netboot", ""), path: `fileSystems."/nix/.ro-store".device`, want: cty.StringVal("../nix-store.squashfs")},
@@ -237,20 +240,20 @@ func TestSettings(t *testing.T) {
 
 		// GRUB: off at 60 in cd-dvd, plain in netboot.
 		{name: "cd-dvd turns GRUB off", host: with("cd-dvd", ""), path: "boot.loader.grub.enable", want: cty.False},
-		{name: "cd-dvd beats a plain GRUB", host: with("cd-dvd", `config { boot { loader { grub { enable = true } } } }`), path: "boot.loader.grub.enable", want: cty.False},
-		{name: "cd-dvd yields GRUB to mkForce", host: with("cd-dvd", `config { boot { loader { grub { enable = mkForce(true) } } } }`), path: "boot.loader.grub.enable", want: cty.True},
-		{name: "installer turns GRUB off", host: with("installer", `config { boot { loader { grub { enable = true } } } }`), path: "boot.loader.grub.enable", want: cty.False},
+		{name: "cd-dvd beats a plain GRUB", host: with("cd-dvd", def(`boot = { loader = { grub = { enable = true } } }`)), path: "boot.loader.grub.enable", want: cty.False},
+		{name: "cd-dvd yields GRUB to mkForce", host: with("cd-dvd", def(`boot = { loader = { grub = { enable = mkForce(true) } } }`)), path: "boot.loader.grub.enable", want: cty.True},
+		{name: "installer turns GRUB off", host: with("installer", def(`boot = { loader = { grub = { enable = true } } }`)), path: "boot.loader.grub.enable", want: cty.False},
 		{name: "netboot turns GRUB off", host: with("netboot", ""), path: "boot.loader.grub.enable", want: cty.False},
-		{name: "netboot GRUB conflicts with a plain host", host: with("netboot", `config { boot { loader { grub { enable = true } } } }`), path: "boot.loader.grub.enable", wantErr: `(?i)conflicting`},
+		{name: "netboot GRUB conflicts with a plain host", host: with("netboot", def(`boot = { loader = { grub = { enable = true } } }`)), path: "boot.loader.grub.enable", wantErr: `(?i)conflicting`},
 		{name: "without a base GRUB is on", host: `imports = ["<profiles/options/common.hcl>"]`, path: "boot.loader.grub.enable", want: cty.True},
 		{name: "cd-dvd menu timeout", host: with("cd-dvd", ""), path: "boot.loader.timeout", want: cty.NumberIntVal(10)},
-		{name: "cd-dvd timeout conflicts with a plain host", host: with("cd-dvd", `config { boot { loader { timeout = 5 } } }`), path: "boot.loader.timeout", wantErr: `(?i)conflicting`},
+		{name: "cd-dvd timeout conflicts with a plain host", host: with("cd-dvd", def(`boot = { loader = { timeout = 5 } }`)), path: "boot.loader.timeout", wantErr: `(?i)conflicting`},
 
 		// Kernel parameters and initrd modules.
 		{name: "cd-dvd kernel parameters", host: with("cd-dvd", ""), path: "boot.kernelParams", want: strs("boot.shell_on_fail", "root=LABEL=nixos-26.11-x86_64")},
-		{name: "cd-dvd kernel parameters follow the volume ID", host: with("cd-dvd", `config { isoImage { volumeID = "MY_LIVE" } }`), path: "boot.kernelParams", want: strs("boot.shell_on_fail", "root=LABEL=MY_LIVE")},
-		{name: "host kernel parameters come after the base's", host: with("cd-dvd", `config { boot { kernelParams = ["console=ttyS0"] } }`), path: "boot.kernelParams", want: strs("boot.shell_on_fail", "root=LABEL=nixos-26.11-x86_64", "console=ttyS0")},
-		{name: "systemd stage 1 needs no root label", host: with("cd-dvd", `config { boot { initrd { systemd { enable = true } } } }`), path: "boot.kernelParams", want: strs()},
+		{name: "cd-dvd kernel parameters follow the volume ID", host: with("cd-dvd", def(`isoImage = { volumeID = "MY_LIVE" }`)), path: "boot.kernelParams", want: strs("boot.shell_on_fail", "root=LABEL=MY_LIVE")},
+		{name: "host kernel parameters come after the base's", host: with("cd-dvd", def(`boot = { kernelParams = ["console=ttyS0"] }`)), path: "boot.kernelParams", want: strs("boot.shell_on_fail", "root=LABEL=nixos-26.11-x86_64", "console=ttyS0")},
+		{name: "systemd stage 1 needs no root label", host: with("cd-dvd", def(`boot = { initrd = { systemd = { enable = true } } }`)), path: "boot.kernelParams", want: strs()},
 		{name: "netboot has no root label", host: with("netboot", ""), path: "boot.kernelParams", want: strs()},
 		{name: "cd-dvd initrd modules", host: with("cd-dvd", ""), path: "boot.initrd.availableKernelModules", want: strs("squashfs", "iso9660", "uas", "overlay")},
 		{name: "cd-dvd loaded modules", host: with("cd-dvd", ""), path: "boot.initrd.kernelModules", want: strs("loop", "overlay")},
@@ -258,39 +261,41 @@ func TestSettings(t *testing.T) {
 		{name: "netboot initrd modules", host: with("netboot", ""), path: "boot.initrd.availableKernelModules", want: strs("squashfs", "overlay")},
 
 		// The ISO image.
-		{name: "edition in the volume ID", host: with("cd-dvd", `config { isoImage { edition = "minimal" } }`), path: "isoImage.volumeID", want: cty.StringVal("nixos-minimal-26.11-x86_64")},
-		{name: "volume ID too long", host: with("cd-dvd", `config { isoImage { volumeID = "a-volume-id-that-is-much-too-long-for-iso" } }`), path: "isoImage.volumeID", wantErr: `is 41 characters\. That is 9 characters longer than the limit of 32`},
+		{name: "edition in the volume ID", host: with("cd-dvd", def(`isoImage = { edition = "minimal" }`)), path: "isoImage.volumeID", want: cty.StringVal("nixos-minimal-26.11-x86_64")},
+		{name: "volume ID too long", host: with("cd-dvd", def(`isoImage = { volumeID = "a-volume-id-that-is-much-too-long-for-iso" }`)), path: "isoImage.volumeID", wantErr: `is 41 characters\. That is 9 characters longer than the limit of 32`},
 		{name: "cd-dvd is not EFI-bootable", host: with("cd-dvd", ""), path: "isoImage.makeEfiBootable", want: cty.False},
 		{name: "cd-dvd is BIOS-bootable", host: with("cd-dvd", ""), path: "isoImage.makeBiosBootable", want: cty.True},
 		{name: "installer is EFI-bootable", host: with("installer", ""), path: "isoImage.makeEfiBootable", want: cty.True},
 		{name: "installer is USB-bootable", host: with("installer", ""), path: "isoImage.makeUsbBootable", want: cty.True},
 		{name: "boot inputs default to null", host: with("cd-dvd", ""), path: "boot.files.kernel", want: cty.NullVal(cty.String)},
-		{name: "netboot has no isoImage", host: with("netboot", `config { isoImage { volumeID = "X" } }`), path: "boot.loader.timeout", wantErr: `isoImage`},
+		{name: "netboot has no isoImage", host: with("netboot", def(`isoImage = { volumeID = "X" }`)), path: "boot.loader.timeout", wantErr: `isoImage`},
 
 		// The installer's users and services.
 		{name: "installer user", host: with("installer", ""), path: "users.users.nixos.isNormalUser", want: cty.True},
 		{name: "installer user groups", host: with("installer", ""), path: "users.users.nixos.extraGroups", want: strs("wheel", "networkmanager", "video")},
-		{name: "installer user groups add up", host: with("installer", `config { users { users "nixos" { extraGroups = ["docker"] } } }`), path: "users.users.nixos.extraGroups", want: strs("wheel", "networkmanager", "video", "docker")},
+		// Inside a submodule element the definitions are reversed once more
+		// (spec section 2), so the host's groups come first, as in NixOS.
+		{name: "installer user groups add up", host: with("installer", def(`users = { users = { "nixos" = { extraGroups = ["docker"] } } }`)), path: "users.users.nixos.extraGroups", want: strs("docker", "wheel", "networkmanager", "video")},
 		{name: "installer user password", host: with("installer", ""), path: "users.users.nixos.initialHashedPassword", want: cty.StringVal("")},
 		{name: "installer user home", host: with("installer", ""), path: "users.users.nixos.home", want: cty.StringVal("/home/nixos")},
 		{name: "installer root password", host: with("installer", ""), path: "users.users.root.initialHashedPassword", want: cty.StringVal("")},
-		{name: "installer root password conflicts with a plain host", host: with("installer", `config { users { users "root" { initialHashedPassword = "x" } } }`), path: "users.users.root.initialHashedPassword", wantErr: `(?i)conflicting`},
-		{name: "installer root password yields to mkForce", host: with("installer", `config { users { users "root" { initialHashedPassword = mkForce("x") } } }`), path: "users.users.root.initialHashedPassword", want: cty.StringVal("x")},
+		{name: "installer root password conflicts with a plain host", host: with("installer", def(`users = { users = { "root" = { initialHashedPassword = "x" } } }`)), path: "users.users.root.initialHashedPassword", wantErr: `(?i)conflicting`},
+		{name: "installer root password yields to mkForce", host: with("installer", def(`users = { users = { "root" = { initialHashedPassword = mkForce("x") } } }`)), path: "users.users.root.initialHashedPassword", want: cty.StringVal("x")},
 		{name: "root without the installer has no password", host: with("cd-dvd", ""), path: "users.users.root.initialHashedPassword", want: cty.NullVal(cty.String)},
 		{name: "installer autologin", host: with("installer", ""), path: "services.getty.autologinUser", want: cty.StringVal("nixos")},
-		{name: "installer autologin conflicts with a plain host", host: with("installer", `config { services { getty { autologinUser = "alice" } } }`), path: "services.getty.autologinUser", wantErr: `(?i)conflicting`},
-		{name: "installer autologin yields to mkForce", host: with("installer", `config { services { getty { autologinUser = mkForce(null) } } }`), path: "services.getty.autologinUser", want: cty.NullVal(cty.String)},
+		{name: "installer autologin conflicts with a plain host", host: with("installer", def(`services = { getty = { autologinUser = "alice" } }`)), path: "services.getty.autologinUser", wantErr: `(?i)conflicting`},
+		{name: "installer autologin yields to mkForce", host: with("installer", def(`services = { getty = { autologinUser = mkForce(null) } }`)), path: "services.getty.autologinUser", want: cty.NullVal(cty.String)},
 		{name: "installer sudo without password", host: with("installer", ""), path: "security.sudo.wheelNeedsPassword", want: cty.False},
-		{name: "installer sudo beats a plain host", host: with("installer", `config { security { sudo { wheelNeedsPassword = true } } }`), path: "security.sudo.wheelNeedsPassword", want: cty.False},
-		{name: "installer sudo yields to mkForce", host: with("installer", `config { security { sudo { wheelNeedsPassword = mkForce(true) } } }`), path: "security.sudo.wheelNeedsPassword", want: cty.True},
-		{name: "installer sudo enable is a default", host: with("installer", `config { security { sudo { enable = false } } }`), path: "security.sudo.enable", want: cty.False},
-		{name: "installer documentation", host: with("installer", `config { documentation { enable = false } }`), path: "documentation.enable", want: cty.True},
+		{name: "installer sudo beats a plain host", host: with("installer", def(`security = { sudo = { wheelNeedsPassword = true } }`)), path: "security.sudo.wheelNeedsPassword", want: cty.False},
+		{name: "installer sudo yields to mkForce", host: with("installer", def(`security = { sudo = { wheelNeedsPassword = mkForce(true) } }`)), path: "security.sudo.wheelNeedsPassword", want: cty.True},
+		{name: "installer sudo enable is a default", host: with("installer", def(`security = { sudo = { enable = false } }`)), path: "security.sudo.enable", want: cty.False},
+		{name: "installer documentation", host: with("installer", def(`documentation = { enable = false }`)), path: "documentation.enable", want: cty.True},
 		{name: "installer sshd", host: with("installer", ""), path: "services.openssh.enable", want: cty.True},
-		{name: "installer sshd is a default", host: with("installer", `config { services { openssh { enable = false } } }`), path: "services.openssh.enable", want: cty.False},
+		{name: "installer sshd is a default", host: with("installer", def(`services = { openssh = { enable = false } }`)), path: "services.openssh.enable", want: cty.False},
 		{name: "installer wireless", host: with("installer", ""), path: "networking.wireless.enable", want: cty.True},
-		{name: "installer wireless is a default", host: with("installer", `config { networking { wireless { enable = false } } }`), path: "networking.wireless.enable", want: cty.False},
+		{name: "installer wireless is a default", host: with("installer", def(`networking = { wireless = { enable = false } }`)), path: "networking.wireless.enable", want: cty.False},
 		{name: "installer variant", host: with("installer", ""), path: "system.nixos.variant_id", want: cty.StringVal("installer")},
-		{name: "installer variant is a default", host: with("installer", `config { system { nixos { variant_id = "rescue" } } }`), path: "system.nixos.variant_id", want: cty.StringVal("rescue")},
+		{name: "installer variant is a default", host: with("installer", def(`system = { nixos = { variant_id = "rescue" } }`)), path: "system.nixos.variant_id", want: cty.StringVal("rescue")},
 		{name: "cd-dvd leaves sshd off", host: with("cd-dvd", ""), path: "services.openssh.enable", want: cty.False},
 	}
 	for _, tc := range tests {
@@ -362,7 +367,7 @@ func TestCollections(t *testing.T) {
 // TestDeterministic evaluates each base twice, and with an independent
 // module before and after the host, and compares the whole JSON.
 func TestDeterministic(t *testing.T) {
-	extra := `config { fileSystems "/data" { device = "/dev/sdb1" } }`
+	extra := def(`fileSystems = { "/data" = { device = "/dev/sdb1" } }`)
 	for _, base := range []string{"cd-dvd", "installer", "netboot"} {
 		t.Run(base, func(t *testing.T) {
 			var outs []string
@@ -387,8 +392,9 @@ func TestDeterministic(t *testing.T) {
 					t.Errorf("evaluation %d differs from the first:\n%s", i, cmp.Diff(outs[0], outs[i]))
 				}
 			}
-			if !strings.Contains(outs[0], `"/data"`) {
-				t.Errorf("the JSON lacks the host's /data mount:\n%s", outs[0])
+			// The installer replaces the whole layout; the others keep /data.
+			if got, want := strings.Contains(outs[0], `"/data"`), base != "installer"; got != want {
+				t.Errorf("the JSON has the host's /data mount: %v, want %v\n%s", got, want, outs[0])
 			}
 		})
 	}
