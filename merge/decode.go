@@ -80,8 +80,8 @@ func (r *Result) decodeDiag(base Path, e decodeError, strict bool) *hcl.Diagnost
 				full = append(full, s.Key.AsString())
 				continue
 			}
-			// The module format's paths do not step into lists
-			// (spec section 7); the rest is written [i].
+			// Paths do not step into lists; the rest is written
+			// [i] (docs/module-format.md section 9, decision 7).
 			rest = decIndexSuffix(e.path[i:])
 		}
 		if rest != "" {
@@ -101,23 +101,36 @@ func (r *Result) decodeDiag(base Path, e decodeError, strict bool) *hcl.Diagnost
 }
 
 // decodePlaces returns the places of the merged definitions of the
-// longest prefix of p that Explain can explain, or nothing.
+// longest prefix of p that Explain can explain; below that prefix (a key
+// of an attrsOf), only those whose value defines the rest of p, when any
+// does. With no merged definition, the declarations stand in.
 func (r *Result) decodePlaces(p Path) []hcl.Range {
 	for n := len(p); n > 0; n-- {
 		x, diags := r.Explain(p[:n].String())
 		if diags.HasErrors() || x == nil {
 			continue
 		}
-		var rs []hcl.Range
+		var all, reaching []hcl.Range
 		for _, d := range x.Definitions {
-			if _, ok := d.Status.(Merged); ok {
-				rs = append(rs, d.Range)
+			if _, ok := d.Status.(Merged); !ok {
+				continue
+			}
+			all = append(all, d.Range)
+			v := d.Value
+			for _, k := range p[n:] {
+				v = diffGet(v, k)
+			}
+			if v != cty.NilVal {
+				reaching = append(reaching, d.Range)
 			}
 		}
-		if len(rs) == 0 {
-			rs = append(rs, x.Declarations...)
+		switch {
+		case len(reaching) > 0:
+			return reaching
+		case len(all) > 0:
+			return all
 		}
-		return rs
+		return append([]hcl.Range(nil), x.Declarations...)
 	}
 	return nil
 }

@@ -274,6 +274,15 @@ func TestDecodeErrors(t *testing.T) {
 			},
 		},
 		{
+			name:   "an attrsOf key placed at the definition that gives it",
+			path:   "fileSystems",
+			target: new(map[string]int),
+			want: []wantDiag{
+				{detail: `fileSystems."/": cannot decode an object into int`, line: lineOf(`fileSystems "/" {`)},
+				{detail: `fileSystems."/boot": cannot decode an object into int`, line: lineOf(`fileSystems "/boot" {`)},
+			},
+		},
+		{
 			name:   "array of the wrong length",
 			path:   "boot.kernelParams",
 			target: new([3]string),
