@@ -17,7 +17,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/strata-build/strata/merge"
@@ -89,8 +88,8 @@ func Render(c *merge.Config, diags hcl.Diagnostics) string {
 		}
 		files[name] = nil
 		if src, ok := source(c, name); ok {
-			f, _ := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
-			files[name] = f
+			// The writer needs only the bytes, whatever the syntax.
+			files[name] = &hcl.File{Bytes: src}
 		}
 	}
 	for name, f := range files {

@@ -136,6 +136,43 @@ func TestEval(t *testing.T) {
 	}
 }
 
+func TestRender(t *testing.T) {
+	diags := mergetest.EvalErrors(t, config(), "broken.hcl")
+	tests := []struct {
+		name   string
+		config *merge.Config
+		want   []string
+		lacks  []string
+	}{
+		{
+			name:   "with sources",
+			config: config(),
+			want:   []string{"Error: Option does not exist", "on broken.hcl line 2", "2:   nope = 1"},
+		},
+		{
+			name:   "without sources",
+			config: nil,
+			want:   []string{"Error: Option does not exist", "on broken.hcl line 2"},
+			lacks:  []string{"2:   nope = 1"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := mergetest.Render(tc.config, diags)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("Render lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tc.lacks {
+				if strings.Contains(got, w) {
+					t.Errorf("Render has %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+}
+
 func TestValue(t *testing.T) {
 	r := mergetest.Eval(t, config(), "web.hcl")
 	tests := []struct {
