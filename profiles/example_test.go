@@ -33,16 +33,17 @@ config {
 		fmt.Println(diags.Error())
 		return
 	}
-	for _, path := range []string{"fileSystems", `fileSystems."/".fsType`, "services.openssh.enable", "boot.kernelParams"} {
+	fsys, diags := r.Get("fileSystems")
+	if diags.HasErrors() {
+		fmt.Println(diags.Error())
+		return
+	}
+	fmt.Println("fileSystems has", keys(fsys))
+	for _, path := range []string{`fileSystems."/".fsType`, "services.openssh.enable", "boot.kernelParams"} {
 		js, diags := r.JSON(path)
 		if diags.HasErrors() {
 			fmt.Println(diags.Error())
 			return
-		}
-		if path == "fileSystems" {
-			v, _ := r.Get(path)
-			fmt.Println(path, "has", keys(v))
-			continue
 		}
 		fmt.Println(path, "=", string(js))
 	}

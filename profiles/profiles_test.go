@@ -417,3 +417,28 @@ func TestDescriptions(t *testing.T) {
 		}
 	}
 }
+
+// TestContentsPaths checks that a relative source in isoImage.contents is
+// resolved against the folder of the module that gives it, so the media
+// builder can open it wherever the command runs.
+func TestContentsPaths(t *testing.T) {
+	r, diags := eval(t, map[string]string{
+		"main.hcl":      `imports = ["<profiles/cd-dvd.hcl>", "./sub/extra.hcl"]`,
+		"sub/extra.hcl": def(`isoImage = { contents = [{ source = "./motd.txt", target = "/etc/motd" }] }`),
+		"sub/motd.txt":  "hello\n",
+	})
+	if diags.HasErrors() {
+		t.Fatalf("evaluation failed: %s", diags.Error())
+	}
+	got, diags := r.Get("isoImage.contents")
+	if diags.HasErrors() {
+		t.Fatalf("isoImage.contents: %s", diags.Error())
+	}
+	want := cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{
+		"source": cty.StringVal("sub/motd.txt"),
+		"target": cty.StringVal("/etc/motd"),
+	})})
+	if diff := cmp.Diff(want, got, ctyCmp); diff != "" {
+		t.Errorf("isoImage.contents (-want +got):\n%s", diff)
+	}
+}
