@@ -86,15 +86,17 @@ func runModule(t *testing.T, files map[string]string) string {
 
 // TestEmbedder is the acceptance test of the embedding API: the program in
 // testdata/embedder evaluates the installer base plus a host held in an
-// fstest.MapFS, decodes fileSystems into its own struct, compares it with
-// go-cmp, and writes an ISO image into a bytes.Buffer that it reads back.
+// fstest.MapFS, with a Go argument and a Go function (and once with a
+// cancelled context), decodes fileSystems into its own struct, compares it
+// with go-cmp, and writes an ISO image into a bytes.Buffer that it reads
+// back.
 func TestEmbedder(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("testdata", "embedder", "main.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := runModule(t, map[string]string{"main.go": string(src)})
-	want := "eval: ok\nfileSystems: ok\nimage: ok\nread back: ok\n"
+	want := "cancel: ok\neval: ok\nfileSystems: ok\narguments and functions: ok\nimage: ok\nread back: ok\n"
 	if got != want {
 		t.Errorf("output:\n%s\nwant:\n%s", got, want)
 	}

@@ -1,12 +1,14 @@
 // Command embedder uses strata as an outside Go module would: it evaluates
-// the installer base plus a host configuration held in memory, decodes
-// fileSystems into its own struct, compares it with go-cmp, and writes an
-// ISO image into a bytes.Buffer, which it reads back. It prints one line
-// per check and exits 1 on the first failure.
+// the installer base plus a host configuration held in memory, with an
+// argument and a function of its own (and once with a cancelled context),
+// decodes fileSystems into its own struct, compares it with go-cmp, and
+// writes an ISO image into a bytes.Buffer, which it reads back. It prints
+// one line per check and exits 1 on the first failure.
 package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,6 +19,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/kdomanski/iso9660"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/strata-build/strata/iso"
 	"github.com/strata-build/strata/merge"
@@ -29,7 +33,7 @@ import (
 const host = `imports = ["<profiles/installer.hcl>"]
 
 config {
-  networking { hostName = "embedded" }
+  networking { hostName = machineName(arg.site, 7) }
   fileSystems "/" {
     device = "/dev/sda1"
     fsType = "ext4"
@@ -55,7 +59,28 @@ func run() error {
 	cfg := &merge.Config{
 		FS:    fstest.MapFS{"host.hcl": {Data: []byte(host)}},
 		Roots: map[string]fs.FS{profiles.Root: profiles.FS()},
+		Args:  map[string]cty.Value{"site": cty.StringVal("ams")},
+		Functions: map[string]function.Function{
+			// machineName(site, n) is a function of this program's own.
+			"machineName": function.New(&function.Spec{
+				Params: []function.Parameter{{Name: "site", Type: cty.String}, {Name: "n", Type: cty.Number}},
+				Type:   function.StaticReturnType(cty.String),
+				Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+					n, _ := args[1].AsBigFloat().Int64()
+					return cty.StringVal(fmt.Sprintf("%s%02d", args[0].AsString(), n)), nil
+				},
+			}),
+		},
 	}
+
+	// A cancelled context stops the evaluation with an error and no result.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if r, diags := cfg.EvalContext(ctx, "host.hcl"); r != nil || !diags.HasErrors() {
+		return fmt.Errorf("eval with a cancelled context: result %v, diagnostics %v", r, diags)
+	}
+	fmt.Println("cancel: ok")
+
 	r, diags := cfg.Eval("host.hcl")
 	if diags.HasErrors() {
 		return fmt.Errorf("eval: %s", diags.Error())
@@ -82,6 +107,10 @@ func run() error {
 	if diags := r.Decode("networking.hostName", &hostName); diags.HasErrors() {
 		return fmt.Errorf("decode: %s", diags.Error())
 	}
+	if hostName != "ams07" {
+		return fmt.Errorf("networking.hostName = %q, want the argument through the program's function, %q", hostName, "ams07")
+	}
+	fmt.Println("arguments and functions: ok")
 	config, err := r.MarshalJSON()
 	if err != nil {
 		return fmt.Errorf("json: %w", err)
