@@ -443,3 +443,46 @@ func ExampleGolden() {
 	// Output:
 	// reports: 0
 }
+
+// EvalErrors evaluates a configuration that must fail and returns its
+// diagnostics, for checks of their own.
+func ExampleEvalErrors() {
+	t := &recorder{}
+	fsys := fstest.MapFS{"host.hcl": {Data: []byte(`
+option "services.web.port" {
+  type = port
+}
+config {
+  services {
+    web { prot = 80 }
+  }
+}
+`)}}
+	diags := mergetest.EvalErrors(t, &merge.Config{FS: fsys}, "host.hcl")
+	for _, d := range diags {
+		fmt.Printf("%s:%d: %s\n", d.Subject.Filename, d.Subject.Start.Line, d.Summary)
+	}
+	// Output:
+	// host.hcl:7: Option does not exist
+}
+
+// Render shows diagnostics as the strata command does, with the source
+// lines they point at.
+func ExampleRender() {
+	c := &merge.Config{FS: fstest.MapFS{"host.hcl": {Data: []byte(`option "port" {
+  type = port
+}
+config {
+  prot = 80
+}
+`)}}}
+	_, diags := c.Eval("host.hcl")
+	fmt.Println(mergetest.Render(c, diags))
+	// Output:
+	// Error: Option does not exist
+	//
+	//   on host.hcl line 5:
+	//    5:   prot = 80
+	//
+	// The option prot does not exist, but host.hcl:5 defines it; did you mean port?
+}
