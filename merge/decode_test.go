@@ -353,6 +353,49 @@ func checkDiags(t *testing.T, diags hcl.Diagnostics, want []wantDiag) {
 	}
 }
 
+type hidden struct{ Port int }
+
+type withHidden struct {
+	*hidden
+	Listen string `cty:"listen"`
+}
+
+// TestDecodeOddTargets checks that targets Decode cannot fill give errors,
+// never panics.
+func TestDecodeOddTargets(t *testing.T) {
+	r := evalDecodeModule(t)
+	tests := []struct {
+		name   string
+		path   string
+		target any
+		want   string // a piece of the one error's detail; "" for none
+	}{
+		{name: "channel", path: "services.web.port", target: new(chan int), want: "cannot decode into chan int"},
+		{name: "function", path: "services.web.port", target: new(func()), want: "cannot decode into func()"},
+		{name: "interface with methods", path: "services.web.port", target: new(fmt.Stringer), want: "interface with methods"},
+		{name: "map with int keys", path: "fileSystems", target: new(map[int]fileSystem), want: "map keys must be strings"},
+		{name: "pointer to pointer", path: "services.web.listen", target: new(**string)},
+		{name: "unexported embedded pointer", path: "services.web", target: new(withHidden), want: "unexported embedded pointer"},
+		{name: "bool into a string", path: `fileSystems."/".neededForBoot`, target: new(string), want: "cannot decode a bool into string"},
+		{name: "number into a float32", path: "services.web.port", target: new(float32)},
+		{name: "too big for uint8", path: "services.web.port", target: new(uint8), want: "443 does not fit in uint8"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			diags := r.Decode(tc.path, tc.target)
+			if tc.want == "" {
+				if diags.HasErrors() {
+					t.Errorf("Decode(%s, %T): %s", tc.path, tc.target, diags.Error())
+				}
+				return
+			}
+			if len(diags) != 1 || !strings.Contains(diags[0].Detail, tc.want) {
+				t.Errorf("Decode(%s, %T) = %v, want one error saying %q", tc.path, tc.target, diags, tc.want)
+			}
+		})
+	}
+}
+
 func TestDecodePanics(t *testing.T) {
 	r := evalDecodeModule(t)
 	tests := []struct {
