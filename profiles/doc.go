@@ -7,6 +7,16 @@
 //
 // The strata command registers the root by default.
 //
+// The bases share declaration modules under options/: filesystems.hcl
+// (fileSystems, swapDevices, LUKS devices), boot.hcl (boot loader, kernel
+// parameters, initial ramdisk, boot inputs), system.hcl, users.hcl and
+// host.hcl (settings a NixOS host commonly makes, such as
+// boot.loader.grub.device, networking.firewall or time.timeZone, declared so
+// that such a host evaluates with a base); iso-image.hcl (isoImage.*) comes
+// with cd-dvd and installer only, netboot.hcl (netboot.*) with netboot only,
+// as in NixOS. Every option is declared with NixOS's name, type and
+// default, and has a description; docs/options.md lists them.
+//
 // # The bases
 //
 // cd-dvd.hcl follows nixos/modules/installer/cd-dvd/iso-image.nix: a live

@@ -442,3 +442,79 @@ func TestContentsPaths(t *testing.T) {
 		t.Errorf("isoImage.contents (-want +got):\n%s", diff)
 	}
 }
+
+// TestNixOSHost checks that a host written as for NixOS, with the settings
+// a NixOS installation commonly makes, evaluates with each base, and that
+// the base's overrides still win where they should.
+func TestNixOSHost(t *testing.T) {
+	host := `
+config {
+  boot {
+    loader {
+      grub {
+        device = "/dev/sda"
+      }
+      efi {
+        canTouchEfiVariables = true
+      }
+    }
+    kernelModules = ["kvm-intel"]
+  }
+  fileSystems "/" {
+    device = "/dev/disk/by-label/nixos"
+    fsType = "ext4"
+  }
+  swapDevices = [{ device = "/dev/disk/by-label/swap" }]
+  networking {
+    hostName = "demo"
+    networkmanager { enable = true }
+    firewall { allowedTCPPorts = [80, 443] }
+  }
+  time { timeZone = "Europe/Paris" }
+  i18n { defaultLocale = "en_GB.UTF-8" }
+  console { keyMap = "uk" }
+  users {
+    users "alice" {
+      isNormalUser = true
+      extraGroups  = ["wheel"]
+    }
+  }
+  services {
+    openssh {
+      settings { PasswordAuthentication = false }
+    }
+  }
+  system { stateVersion = "24.11" }
+}
+`
+	for _, base := range []string{"cd-dvd", "installer", "netboot"} {
+		t.Run(base, func(t *testing.T) {
+			r, diags := eval(t, map[string]string{"main.hcl": with(base, host)})
+			if diags.HasErrors() {
+				t.Fatalf("evaluation failed: %s", diags.Error())
+			}
+			if _, err := r.MarshalJSON(); err != nil {
+				t.Fatalf("JSON: %v", err)
+			}
+			for path, want := range map[string]cty.Value{
+				"boot.loader.grub.enable": cty.False,
+				`fileSystems."/".fsType`:  cty.StringVal("tmpfs"),
+				"users.users.alice.home":  cty.StringVal("/home/alice"),
+				"networking.hostName":     cty.StringVal("demo"),
+				"boot.loader.grub.device": cty.StringVal("/dev/sda"),
+				"system.stateVersion":     cty.StringVal("24.11"),
+				"services.openssh.ports":  cty.TupleVal([]cty.Value{cty.NumberIntVal(22)}),
+				"users.users.alice.group": cty.StringVal("users"),
+			} {
+				got, diags := r.Get(path)
+				if diags.HasErrors() {
+					t.Errorf("%s: %s", path, diags.Error())
+					continue
+				}
+				if diff := cmp.Diff(want, got, ctyCmp); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", path, diff)
+				}
+			}
+		})
+	}
+}
