@@ -13,10 +13,17 @@ import (
 // FromResult fills a Spec from a merged configuration that imports one of
 // the profiles bases: the options named by the Opt constants, each option's
 // merged definitions as Places, and r's JSON as Config. An option the
-// configuration does not declare leaves its field zero (a netboot
-// configuration has no isoImage options); Plan and PlanNetboot report what
-// is missing. The caller may set the Spec's FS and ModTime before planning.
-// The Spec is nil whenever the diagnostics have errors.
+// configuration does not declare leaves its field zero; Plan and
+// PlanNetboot report what is missing.
+//
+// A configuration without the isoImage options (the netboot base) gets the
+// minimal image, just what it needs to boot: volume ID NetbootVolumeID, BIOS
+// boot when boot.files.isolinux and ldlinux are set, UEFI boot when
+// boot.files.efiLoader is, and the hybrid MBR (and GPT) when
+// boot.files.isohybridMbr is set too.
+//
+// The caller may set the Spec's FS and ModTime before planning. The Spec is
+// nil whenever the diagnostics have errors.
 func FromResult(r *merge.Result) (*Spec, hcl.Diagnostics) {
 	d := &decoder{r: r, declared: map[string]bool{}, s: &Spec{Places: map[string][]hcl.Range{}}}
 	for _, o := range r.Options() {
@@ -44,6 +51,12 @@ func FromResult(r *merge.Result) (*Spec, hcl.Diagnostics) {
 	d.boolean(OptEFI, &s.EFI)
 	d.boolean(OptUSB, &s.USB)
 	d.contents(OptContents, &s.Contents)
+	if !d.declared[OptBIOS] && !d.declared[OptEFI] && !d.declared[OptVolumeID] {
+		s.VolumeID = NetbootVolumeID
+		s.BIOS = s.Isolinux != "" && s.Ldlinux != ""
+		s.EFI = s.EFILoader != ""
+		s.USB = s.BIOS && s.IsohybridMBR != ""
+	}
 	if d.diags.HasErrors() {
 		return nil, d.diags
 	}
@@ -56,6 +69,10 @@ func FromResult(r *merge.Result) (*Spec, hcl.Diagnostics) {
 	s.Config = js
 	return s, d.diags
 }
+
+// NetbootVolumeID is the volume ID of the minimal image of a configuration
+// that has no isoImage options, such as one on the netboot base.
+const NetbootVolumeID = "STRATA_NETBOOT"
 
 type decoder struct {
 	r        *merge.Result

@@ -36,7 +36,7 @@
 //	                         EFI entry, and partition 2 of the hybrid MBR/GPT
 //	/EFI/BOOT/BOOTX64.EFI    the EFI loader again, for firmware that reads
 //	                         the ISO 9660 tree itself
-//	/version.txt             "strata" and the version of the configuration
+//	/version.txt             the system's label (system.nixos.label)
 //	/strata/config.json      the merged configuration (see [ConfigPath])
 //
 // plus isoImage.contents grafted at their targets. The isolinux files are

@@ -93,7 +93,7 @@ func Plan(ctx context.Context, s *Spec) (*Layout, hcl.Diagnostics) {
 		// nothing more to check here; each boot path checks its inputs
 	} else {
 		p.diags = append(p.diags, p.diag(summaryNothingBoots, OptBIOS,
-			"None of isoImage.makeBiosBootable, makeEfiBootable and makeUsbBootable is set, so the image would not boot. Set at least one of them."))
+			"None of isoImage.makeBiosBootable, makeEfiBootable and makeUsbBootable is set, so the image would not boot. Set at least one of them (without the isoImage options, as on the netboot base, set boot.files.isolinux and boot.files.ldlinux, or boot.files.efiLoader)."))
 	}
 
 	p.addInput(s.KernelPath(), OptKernel, s.Kernel)

@@ -336,3 +336,57 @@ func TestNetbootCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestISONetbootBase checks that strata iso on the netboot base writes the
+// minimal image: the boot loaders that are set, and no isoImage extras.
+func TestISONetbootBase(t *testing.T) {
+	inputs := mediaInputs(t)
+	tests := []struct {
+		name       string
+		body       string
+		wantCode   int
+		wantFiles  []string
+		wantStderr string
+	}{
+		{
+			name: "bios and uefi",
+			body: `  boot {
+    files {
+      isolinux  = "` + inputs + `/isolinux.bin"
+      ldlinux   = "` + inputs + `/ldlinux.c32"
+      efiLoader = "` + inputs + `/BOOTX64.EFI"
+    }
+  }`,
+			wantCode:  exitOK,
+			wantFiles: []string{"/isolinux/isolinux.cfg", "/boot/grub/grub.cfg", "/boot/bzImage", "/strata/config.json"},
+		},
+		{
+			name:       "no boot loader",
+			wantCode:   exitConfig,
+			wantStderr: `boot\.files\.isolinux and boot\.files\.ldlinux, or boot\.files\.efiLoader`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			host := mediaHost(t, inputs, "netboot.hcl", tc.body)
+			out := filepath.Join(t.TempDir(), "nb.iso")
+			var stdout, stderr bytes.Buffer
+			code := run([]string{"iso", "-o", out, host}, &stdout, &stderr)
+			if code != tc.wantCode {
+				t.Fatalf("exit %d, want %d\nstderr:\n%s", code, tc.wantCode, stderr.String())
+			}
+			if tc.wantStderr != "" && !regexp.MustCompile(tc.wantStderr).MatchString(stderr.String()) {
+				t.Errorf("stderr does not match %q:\n%s", tc.wantStderr, stderr.String())
+			}
+			if code != exitOK {
+				return
+			}
+			if !strings.Contains(stdout.String(), "volume ID STRATA_NETBOOT") {
+				t.Errorf("stdout:\n%s", stdout.String())
+			}
+			for _, p := range tc.wantFiles {
+				isoFile(t, out, p)
+			}
+		})
+	}
+}
