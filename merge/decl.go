@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -48,27 +49,123 @@ var optionSchema = &hcl.BodySchema{
 	Blocks: []hcl.BlockHeaderSchema{{Type: "option", LabelNames: []string{"path"}}},
 }
 
-// declare adds the option block b of module m to the tree root, whose
+// optBlock is an option block read once at load: its attributes and its
+// type (a template, copied for each evaluation since extensions add to it).
+type optBlock struct {
+	b      *hcl.Block
+	attrs  [nOptAttrs]*hcl.Attribute
+	t      *typ
+	diags  hcl.Diagnostics
+	nested []*optBlock
+}
+
+// The attributes of an option block, in optionSchema's order.
+const (
+	aType = iota
+	aDefault
+	aDefaultText
+	aDescription
+	aExample
+	aReadOnly
+	aInternal
+	nOptAttrs
+)
+
+// readOptBlock reads an option block and the blocks nested in it. A native
+// syntax body is read in place, without the copies Content makes, since a
+// large configuration has tens of thousands of option blocks.
+func readOptBlock(b *hcl.Block) *optBlock {
+	ob := &optBlock{b: b}
+	var nested []*hcl.Block
+	if sb, ok := b.Body.(*hclsyntax.Body); ok {
+		for n, a := range sb.Attributes {
+			i := optAttrIndex(n)
+			if i < 0 {
+				ob.diags = append(ob.diags, newDiag(summaryBadDecl,
+					fmt.Sprintf("An option block takes no attribute %q; it takes type, default, defaultText, description, example, readOnly and internal%s", n, hintOrPeriod(didYouMean(n, optAttrNames()))),
+					a.NameRange))
+				continue
+			}
+			ob.attrs[i] = &hcl.Attribute{Name: a.Name, Expr: a.Expr, Range: a.SrcRange, NameRange: a.NameRange}
+		}
+		for _, nb := range sb.Blocks {
+			if nb.Type != "option" || len(nb.Labels) != 1 {
+				ob.diags = append(ob.diags, newDiag(summaryBadDecl,
+					"An option block may only hold option blocks, each with one label: the path of the nested option.", nb.DefRange()))
+				continue
+			}
+			nested = append(nested, nb.AsHCLBlock())
+		}
+		if ob.attrs[aType] == nil {
+			ob.diags = append(ob.diags, newDiag(summaryBadDecl, "An option block needs a type.", b.DefRange))
+		}
+	} else {
+		content, diags := b.Body.Content(optionSchema)
+		ob.diags = diags
+		for n, a := range content.Attributes {
+			ob.attrs[optAttrIndex(n)] = a
+		}
+		nested = content.Blocks
+	}
+	if a := ob.attrs[aType]; a != nil {
+		t, tdiags := parseType(a.Expr)
+		ob.t = t
+		ob.diags = append(ob.diags, tdiags...)
+	}
+	for _, nb := range nested {
+		ob.nested = append(ob.nested, readOptBlock(nb))
+	}
+	return ob
+}
+
+func optAttrIndex(n string) int {
+	for i, a := range optionSchema.Attributes {
+		if a.Name == n {
+			return i
+		}
+	}
+	return -1
+}
+
+func optAttrNames() []string {
+	var out []string
+	for _, a := range optionSchema.Attributes {
+		out = append(out, a.Name)
+	}
+	return out
+}
+
+// clone copies a type, with new empty submodule trees.
+func (t *typ) clone() *typ {
+	c := *t
+	if t.sub != nil {
+		c.sub = newNamespace(nil)
+	}
+	if len(t.elems) > 0 {
+		c.elems = make([]*typ, len(t.elems))
+		for i, e := range t.elems {
+			c.elems[i] = e.clone()
+		}
+	}
+	return &c
+}
+
+// declare adds the option block ob of module m to the tree root, whose
 // options have paths prefix+label (prefix names the submodule for
 // messages).
-func declare(root *declNode, prefix Path, m *module, b *hcl.Block) hcl.Diagnostics {
-	var diags hcl.Diagnostics
+func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnostics {
+	b := ob.b
+	diags := append(hcl.Diagnostics(nil), ob.diags...)
 	label := b.Labels[0]
 	rel, err := parseDotted(label)
 	if err != nil {
-		return hcl.Diagnostics{newDiag(summaryBadDecl, fmt.Sprintf("The option path %q is not a path: %v.", label, err), b.LabelRanges[0])}
+		return append(diags, newDiag(summaryBadDecl, fmt.Sprintf("The option path %q is not a path: %v.", label, err), b.LabelRanges[0]))
 	}
-	content, cdiags := b.Body.Content(optionSchema)
-	diags = append(diags, cdiags...)
-	if cdiags.HasErrors() && content.Attributes["type"] == nil {
+	if ob.t == nil {
 		return diags
 	}
 	full := prefix.child(rel...)
-	t, tdiags := parseType(content.Attributes["type"].Expr)
-	diags = append(diags, tdiags...)
-	if t == nil {
-		return diags
-	}
+	t := ob.t.clone()
 	node := root
 	for i, s := range rel {
 		if node.opt != nil {
@@ -113,7 +210,7 @@ func declare(root *declNode, prefix Path, m *module, b *hcl.Block) hcl.Diagnosti
 		prevDecl = o.decls[0]
 	}
 	o.decls = append(o.decls, b.DefRange)
-	if a := content.Attributes["default"]; a != nil {
+	if a := ob.attrs[aDefault]; a != nil {
 		if o.def != nil {
 			dup("default", prevDecl, b.DefRange)
 		} else {
@@ -121,7 +218,7 @@ func declare(root *declNode, prefix Path, m *module, b *hcl.Block) hcl.Diagnosti
 		}
 	}
 	str := func(name string) (string, *hcl.Range, bool) {
-		a := content.Attributes[name]
+		a := ob.attrs[optAttrIndex(name)]
 		if a == nil {
 			return "", nil, false
 		}
@@ -143,7 +240,7 @@ func declare(root *declNode, prefix Path, m *module, b *hcl.Block) hcl.Diagnosti
 	if s, _, ok := str("defaultText"); ok {
 		o.defaultText = s
 	}
-	if a := content.Attributes["example"]; a != nil {
+	if a := ob.attrs[aExample]; a != nil {
 		if o.example != nil {
 			dup("example", prevDecl, b.DefRange)
 		} else {
@@ -152,7 +249,7 @@ func declare(root *declNode, prefix Path, m *module, b *hcl.Block) hcl.Diagnosti
 		}
 	}
 	flag := func(name string) bool {
-		a := content.Attributes[name]
+		a := ob.attrs[optAttrIndex(name)]
 		if a == nil {
 			return false
 		}
@@ -165,17 +262,17 @@ func declare(root *declNode, prefix Path, m *module, b *hcl.Block) hcl.Diagnosti
 	}
 	o.readOnly = o.readOnly || flag("readOnly")
 	o.internal = o.internal || flag("internal")
-	if len(content.Blocks) > 0 {
+	if len(ob.nested) > 0 {
 		sub := o.t.subTree()
 		if sub == nil {
 			return append(diags, newDiag(summaryBadDecl,
-				fmt.Sprintf("The option %s has nested option blocks but its type %s has no submodule.", full, o.t.src), content.Blocks[0].DefRange, b.DefRange))
+				fmt.Sprintf("The option %s has nested option blocks but its type %s has no submodule.", full, o.t.src), ob.nested[0].b.DefRange, b.DefRange))
 		}
 		subPrefix := full
 		if o.t.k != kSubmodule {
 			subPrefix = full.child("<name>")
 		}
-		for _, nb := range content.Blocks {
+		for _, nb := range ob.nested {
 			diags = append(diags, declare(sub, subPrefix, m, nb)...)
 		}
 	}

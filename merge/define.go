@@ -150,6 +150,9 @@ func (e *evaluator) items(th thunk, sc *scope, skipWhen bool) ([]item, hcl.Diagn
 	var diags hcl.Diagnostics
 	switch {
 	case th.body != nil:
+		if its, ok := sc.mod.items[th.body]; ok {
+			return its, nil
+		}
 		if b, ok := th.body.(*hclsyntax.Body); ok {
 			for n, a := range b.Attributes {
 				if skipWhen && n == "when" {

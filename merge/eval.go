@@ -65,6 +65,16 @@ type instance struct {
 // evalExpr evaluates an expression, first merging exactly the options it
 // reads (spec section 6).
 func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagnostics) {
+	switch lx := x.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return lx.Val, nil
+	case *hclsyntax.TemplateExpr:
+		if len(lx.Parts) == 1 {
+			if lit, ok := lx.Parts[0].(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String {
+				return lit.Val, nil
+			}
+		}
+	}
 	vars := x.Variables()
 	if len(vars) == 0 {
 		return x.Value(e.base)

@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 
@@ -39,17 +40,44 @@ type modRef struct {
 // module is one loaded module file.
 type module struct {
 	location
-	idx      int // position in the load (breadth-first) order
 	file     *hcl.File
 	imports  []modRef
 	disabled []modRef
 	locals   map[string]*hcl.Attribute
-	options  []*hcl.Block
+	options  []*optBlock
 	configs  []*hcl.Block
 	asserts  []*hcl.Block
 	warns    []*hcl.Block
 	diags    hcl.Diagnostics // parse and structure errors
-	missing  []modRef        // imports that could not be read
+	items    map[hcl.Body][]item
+}
+
+// indexBody records the entries of a block body and of the blocks inside
+// it, so evaluations take them apart without sorting them again. Modules
+// are shared between evaluations through a Cache and read concurrently, so
+// this happens once, at load.
+func (m *module) indexBody(b hcl.Body, top bool) {
+	sb, ok := b.(*hclsyntax.Body)
+	if !ok {
+		return
+	}
+	var out []item
+	for n, a := range sb.Attributes {
+		if top && n == "when" {
+			continue
+		}
+		out = append(out, item{keys: []string{n}, th: thunk{x: a.Expr}, rng: a.SrcRange})
+	}
+	for _, blk := range sb.Blocks {
+		keys := append([]string{blk.Type}, blk.Labels...)
+		out = append(out, item{keys: keys, th: thunk{body: blk.Body}, rng: blk.DefRange()})
+		m.indexBody(blk.Body, false)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].rng.Start.Byte < out[j].rng.Start.Byte })
+	if m.items == nil {
+		m.items = map[hcl.Body][]item{}
+	}
+	m.items[b] = out
 }
 
 // dir is the folder imports of m are relative to.
@@ -67,9 +95,8 @@ var moduleSchema = &hcl.BodySchema{
 }
 
 type cachedFile struct {
-	src  []byte
-	file *hcl.File
-	diag hcl.Diagnostics
+	src []byte
+	mod *module
 }
 
 // resolve turns an import string written in module from (nil for the
@@ -129,44 +156,49 @@ func (l location) read() ([]byte, error) {
 	return fs.ReadFile(l.fsys, l.fpath)
 }
 
-// parse parses a module file, from the cache when its bytes are unchanged.
-func (c *Config) parse(l location, src []byte) (*hcl.File, hcl.Diagnostics) {
+// parse parses a module file.
+func parse(l location, src []byte) (*hcl.File, hcl.Diagnostics) {
+	if strings.HasSuffix(l.name, ".json") || strings.HasSuffix(l.name, ".json>") {
+		return hcljson.Parse(src, l.name)
+	}
+	return hclsyntax.ParseConfig(src, l.name, hcl.Pos{Line: 1, Column: 1})
+}
+
+// loadOne reads, parses and takes apart one module, or takes it from the
+// cache when its bytes are unchanged. A module is never changed after
+// this, so the cache can share it.
+func (c *Config) loadOne(l location) *module {
+	src, err := l.read()
+	if err != nil {
+		m := &module{location: l}
+		m.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summaryImport,
+			Detail: fmt.Sprintf("Cannot read module %s: %v.", l.name, unwrapPathErr(err))}}
+		return m
+	}
 	if c.Cache != nil {
 		c.Cache.mu.Lock()
 		cf := c.Cache.files[l.key]
 		c.Cache.mu.Unlock()
 		if cf != nil && bytes.Equal(cf.src, src) {
-			return cf.file, cf.diag
+			return cf.mod
 		}
 	}
-	var f *hcl.File
-	var diags hcl.Diagnostics
-	if strings.HasSuffix(l.name, ".json") || strings.HasSuffix(l.name, ".json>") {
-		f, diags = hcljson.Parse(src, l.name)
-	} else {
-		f, diags = hclsyntax.ParseConfig(src, l.name, hcl.Pos{Line: 1, Column: 1})
-	}
+	m := c.analyse(l, src)
 	if c.Cache != nil {
 		c.Cache.mu.Lock()
 		if c.Cache.files == nil {
 			c.Cache.files = map[string]*cachedFile{}
 		}
-		c.Cache.files[l.key] = &cachedFile{src: src, file: f, diag: diags}
+		c.Cache.files[l.key] = &cachedFile{src: src, mod: m}
 		c.Cache.mu.Unlock()
 	}
-	return f, diags
+	return m
 }
 
-// loadOne reads, parses and takes apart one module.
-func (c *Config) loadOne(l location) *module {
+// analyse parses a module and takes it apart.
+func (c *Config) analyse(l location, src []byte) *module {
 	m := &module{location: l}
-	src, err := l.read()
-	if err != nil {
-		m.diags = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summaryImport,
-			Detail: fmt.Sprintf("Cannot read module %s: %v.", l.name, unwrapPathErr(err))}}
-		return m
-	}
-	f, diags := c.parse(l, src)
+	f, diags := parse(l, src)
 	m.file = f
 	m.diags = append(m.diags, diags...)
 	if f == nil || f.Body == nil {
@@ -201,9 +233,12 @@ func (c *Config) loadOne(l location) *module {
 				m.locals[n] = a
 			}
 		case "option":
-			m.options = append(m.options, b)
+			m.options = append(m.options, readOptBlock(b))
 		case "config":
 			m.configs = append(m.configs, b)
+			if c.Cache != nil {
+				m.indexBody(b.Body, true)
+			}
 		case "assert":
 			m.asserts = append(m.asserts, b)
 		case "warn":
@@ -350,9 +385,6 @@ func (c *Config) load(ctx context.Context, names []string) loaded {
 					fmt.Sprintf("Cannot resolve disabled module %s: %s.", r.rng.SliceBytes(m.file.Bytes), r.err), r.rng, r.attr))
 			}
 		}
-	}
-	for i, m := range bfs {
-		m.idx = i
 	}
 	out.mods = make([]*module, len(bfs))
 	for i, m := range bfs {
