@@ -518,3 +518,20 @@ config {
 		})
 	}
 }
+
+// TestSwapLabel checks that a swap device given by label gets its device
+// path, as in NixOS's swap.nix.
+func TestSwapLabel(t *testing.T) {
+	got, diags := get(t, with("cd-dvd", def(`swapDevices = [{ label = "swap" }]`)), "swapDevices")
+	if diags.HasErrors() {
+		t.Fatalf("swapDevices: %s", diags.Error())
+	}
+	var devices []string
+	for it := got.ElementIterator(); it.Next(); {
+		_, el := it.Element()
+		devices = append(devices, el.GetAttr("device").AsString())
+	}
+	if diff := cmp.Diff([]string{"/dev/disk/by-label/swap"}, devices); diff != "" {
+		t.Errorf("swap devices (-want +got):\n%s", diff)
+	}
+}

@@ -142,8 +142,12 @@ option "swapDevices" {
   example     = [{ device = "/dev/disk/by-label/swap" }, { device = "/var/swapfile", size = 2048 }]
 
   option "device" {
-    type        = nonEmptyStr
-    description = "The path of the swap device or swap file."
+    type = nonEmptyStr
+    # NixOS: required, unless label gives it. A swap device with neither is
+    # reported as a null device.
+    default     = (self.label != null ? format("/dev/disk/by-label/%s", self.label) : null)
+    defaultText = "\"/dev/disk/by-label/<label>\" when label is set; otherwise it must be given"
+    description = "The path of the swap device or swap file. It must be given unless label is."
     example     = "/dev/sda3"
   }
 
