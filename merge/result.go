@@ -295,3 +295,12 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 var _ = big.NewInt
+
+// ValueJSON returns the JSON of a value as the Result prints it: object
+// keys sorted, whole numbers as integers.
+func ValueJSON(v cty.Value) ([]byte, error) {
+	if v == cty.NilVal {
+		return nil, fmt.Errorf("merge: ValueJSON of the nil value")
+	}
+	return appendJSONValue(nil, v, false), nil
+}
