@@ -26,6 +26,8 @@ func commands() map[string]command {
 	return map[string]command{
 		// Subcommands are added here, one line each.
 		"diff":    {summary: "show the options that differ between two configurations, with the definitions behind each side", run: runDiff},
+		"explain": {summary: "explain how an option got its value: every definition, shadowed or dropped, and why", run: runExplain},
+		"options": {summary: "print the documentation of every declared option (text, --markdown or --json)", run: runOptions},
 		"eval":    {summary: "evaluate modules and print the configuration (or one path) as JSON", run: runEval},
 		"mkiso":   {summary: "write a directory tree as an ISO 9660 image (Rock Ridge, Joliet, El Torito, hybrid)", run: runMkiso},
 		"iso":     {summary: "write the bootable ISO image of a configuration", run: runISO},
