@@ -67,9 +67,10 @@ type listing struct {
 //   - it reads a directory's sectors into one reused buffer, and its
 //     records keep slices of it: the Rock Ridge entries of every sector but
 //     the last are overwritten (v0.4.0, image_reader.go GetAllChildren).
-//     Those entries come back with their ISO 9660 names and no mode, so
-//     names and modes are compared only for entries that kept Rock Ridge
-//     (permissions not zero), and the whole tree is compared by shape: for
+//     Those entries come back with their ISO 9660 names and no mode, or
+//     with another entry's name when the bytes happen to parse, so names
+//     and modes are compared only in directories of one sector, and the
+//     whole tree is compared by shape: for
 //     every directory, the sizes and types of its entries, recursively,
 //     with symlinks counted as empty files (which they are without RR).
 func readBack(t *testing.T, ra io.ReaderAt) listing {
@@ -90,6 +91,8 @@ func readBack(t *testing.T, ra io.ReaderAt) listing {
 		if err != nil {
 			t.Fatalf("kdomanski/iso9660: listing %q: %v", prefix, err)
 		}
+		// Only a one-sector directory keeps its records' Rock Ridge entries.
+		known = known && d.Size() <= 2048
 		var shapes []string
 		var lastName string
 		for _, c := range kids {
@@ -182,8 +185,9 @@ func sourceTree(t *testing.T, dir string, maxDepth int) listing {
 
 // compareTrees reports differences between a source listing and an image
 // read back: the shapes must be equal, and every named entry read back
-// must be in the source with the same type, size and mode.
-func compareTrees(t *testing.T, want, got listing) {
+// must be in the source with the same type, size and mode. With needNames,
+// some entries must have kept their names.
+func compareTrees(t *testing.T, want, got listing, needNames bool) {
 	t.Helper()
 	if want.shape != got.shape {
 		a, b := want.shape, got.shape
@@ -203,7 +207,7 @@ func compareTrees(t *testing.T, want, got listing) {
 			diffs = append(diffs, fmt.Sprintf("%s: source %+v, image %+v", p, w, g))
 		}
 	}
-	if len(got.named) == 0 {
+	if needNames && len(got.named) == 0 {
 		diffs = append(diffs, "no entry with a Rock Ridge name")
 	}
 	sort.Strings(diffs)
@@ -247,4 +251,27 @@ func fileBytes(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// checkErr fails unless err is not nil and mentions want.
+func checkErr(t *testing.T, err error, want string) {
+	t.Helper()
+	switch {
+	case err == nil:
+		t.Errorf("no error, want one mentioning %q", want)
+	case !strings.Contains(err.Error(), want):
+		t.Errorf("error %q does not mention %q", err, want)
+	}
+}
+
+// checkNoOutput fails when dst, or a temporary file next to it, exists.
+func checkNoOutput(t *testing.T, dst string) {
+	t.Helper()
+	ents, err := os.ReadDir(filepath.Dir(dst))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		t.Errorf("%s left in the destination folder after a failure", e.Name())
+	}
 }

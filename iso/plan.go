@@ -84,10 +84,10 @@ func newPlan(w *Writer) (*plan, error) {
 	if err := p.setupBoot(w); err != nil {
 		return nil, err
 	}
+	p.sortTree() // first: everything after walks the tree in this order
 	if err := p.resolveLinks(w); err != nil {
 		return nil, err
 	}
-	p.sortTree()
 	if err := p.buildISOTree(); err != nil {
 		return nil, err
 	}
@@ -232,14 +232,14 @@ func (p *plan) resolveLinks(w *Writer) error {
 		n.kind = TypeFile
 		n.data = t
 		n.size = t.size
-		n.ino = t.ino
+		t.ino = min(t.ino, n.ino) // the group's number must not depend on which name is the link
 		t.nlink++
 	}
 	// Links share the count and attributes stored with the data.
 	var fix func(n *node)
 	fix = func(n *node) {
 		if n.kind == TypeFile && n.data != n {
-			n.nlink = n.data.nlink
+			n.nlink, n.ino = n.data.nlink, n.data.ino
 			n.mode, n.uid, n.gid, n.mtime = n.data.mode, n.data.uid, n.data.gid, n.data.mtime
 		}
 		if n.dir != nil {
