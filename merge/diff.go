@@ -317,37 +317,39 @@ func (cs Changes) String() string {
 
 // WriteTo writes the changes for people: one entry per option, marked "+"
 // (added), "-" (removed) or "~" (changed), with the values and, under
-// "old:" and "new:", every definition behind each side with its place,
-// priority and status. Nothing is written when there are no changes. Do
-// not depend on this output being stable; use the fields of Change.
+// "old:" and "new:", the definitions behind each side with their places,
+// priorities and status. A side with many definitions (a list every module
+// adds to) shows only those that differ from the other side's. Nothing is
+// written when there are no changes. Do not depend on this output being
+// stable; use the fields of Change.
 func (cs Changes) WriteTo(w io.Writer) (int64, error) {
 	var b strings.Builder
 	for _, c := range cs {
 		switch {
 		case c.Old == nil:
 			fmt.Fprintf(&b, "+ %s = %s\n", c.Path, showValue(c.New.Value))
-			diffWriteSide(&b, "    ", "new", c.New)
+			diffWriteSide(&b, "    ", "new", c.New, nil)
 		case c.New == nil:
 			fmt.Fprintf(&b, "- %s = %s\n", c.Path, showValue(c.Old.Value))
-			diffWriteSide(&b, "    ", "old", c.Old)
+			diffWriteSide(&b, "    ", "old", c.Old, nil)
 		case len(c.Parts) == 0:
 			fmt.Fprintf(&b, "~ %s: %s -> %s\n", c.Path, showValue(c.Old.Value), showValue(c.New.Value))
-			diffWriteSide(&b, "    ", "old", c.Old)
-			diffWriteSide(&b, "    ", "new", c.New)
+			diffWriteSide(&b, "    ", "old", c.Old, c.New)
+			diffWriteSide(&b, "    ", "new", c.New, c.Old)
 		default:
 			fmt.Fprintf(&b, "~ %s\n", c.Path)
 			for _, p := range c.Parts {
 				fmt.Fprintf(&b, "    ~ %s: %s -> %s\n", p.Path, showValue(p.Old.Value), showValue(p.New.Value))
 				if len(p.Old.Definitions) > 0 || len(p.New.Definitions) > 0 {
-					diffWriteSide(&b, "        ", "old", p.Old)
-					diffWriteSide(&b, "        ", "new", p.New)
+					diffWriteSide(&b, "        ", "old", p.Old, p.New)
+					diffWriteSide(&b, "        ", "new", p.New, p.Old)
 				}
 			}
 			if !diffPartsExplained(c.Parts) {
 				// Some part has no definitions of its own (a key
 				// of an attrsOf): show the option's.
-				diffWriteSide(&b, "    ", "old "+c.Path.String(), c.Old)
-				diffWriteSide(&b, "    ", "new "+c.Path.String(), c.New)
+				diffWriteSide(&b, "    ", "old "+c.Path.String(), c.Old, c.New)
+				diffWriteSide(&b, "    ", "new "+c.Path.String(), c.New, c.Old)
 			}
 		}
 	}
@@ -366,9 +368,17 @@ func diffPartsExplained(ps []*Change) bool {
 	return true
 }
 
-// diffWriteSide writes the definitions of one side, one per line, or the
-// reason there are none.
-func diffWriteSide(b *strings.Builder, indent, label string, s *Side) {
+// diffMaxShown is how many definitions a side lists in full. A side with
+// more (a list that every module adds to) lists only the definitions that
+// are not the same on the other side.
+const diffMaxShown = 8
+
+// diffWriteSide writes the definitions of side s, one per line, or the
+// reason there are none. other is the other side of the change, nil when
+// there is none. A side with more than diffMaxShown definitions leaves out
+// those that are the same on the other side (same place, priority, kind of
+// status and value), then shows merged definitions before the others.
+func diffWriteSide(b *strings.Builder, indent, label string, s, other *Side) {
 	fmt.Fprintf(b, "%s%s:", indent, label)
 	if len(s.Definitions) == 0 {
 		if s.Diagnostics.HasErrors() {
@@ -379,21 +389,80 @@ func diffWriteSide(b *strings.Builder, indent, label string, s *Side) {
 		return
 	}
 	b.WriteByte('\n')
-	for _, d := range s.Definitions {
-		what := "priority " + d.Priority.String()
-		if d.Default {
-			what = "option default"
+	defs := s.Definitions
+	same := 0
+	if len(defs) > diffMaxShown && other != nil {
+		inOther := map[string]bool{}
+		for _, d := range other.Definitions {
+			inOther[diffDefKey(d)] = true
 		}
-		val := ""
-		if d.Value != cty.NilVal {
-			val = " = " + showValue(d.Value)
+		var differ []*Definition
+		for _, d := range defs {
+			if !inOther[diffDefKey(d)] {
+				differ = append(differ, d)
+			}
 		}
-		status := "merged"
-		if d.Status != nil {
-			status = d.Status.String()
-		}
-		fmt.Fprintf(b, "%s  %s: %s, %s%s\n", indent, where(d.Range), what, status, val)
+		same = len(defs) - len(differ)
+		defs = differ
 	}
+	more := 0
+	if len(defs) > diffMaxShown {
+		keep := map[*Definition]bool{}
+		for _, merged := range []bool{true, false} {
+			for _, d := range defs {
+				if _, ok := d.Status.(Merged); ok == merged && len(keep) < diffMaxShown {
+					keep[d] = true
+				}
+			}
+		}
+		var kept []*Definition
+		for _, d := range defs {
+			if keep[d] {
+				kept = append(kept, d)
+			}
+		}
+		more = len(defs) - len(kept)
+		defs = kept
+	}
+	for _, d := range defs {
+		fmt.Fprintf(b, "%s  %s\n", indent, diffDefLine(d))
+	}
+	if same > 0 {
+		fmt.Fprintf(b, "%s  ... and %d definitions the same on both sides\n", indent, same)
+	}
+	if more > 0 {
+		fmt.Fprintf(b, "%s  ... and %d more definitions\n", indent, more)
+	}
+}
+
+// diffDefLine renders a definition on one line: place, priority, status
+// and value.
+func diffDefLine(d *Definition) string {
+	what := "priority " + d.Priority.String()
+	if d.Default {
+		what = "option default"
+	}
+	val := ""
+	if d.Value != cty.NilVal {
+		val = " = " + showValue(d.Value)
+	}
+	status := "merged"
+	if d.Status != nil {
+		status = d.Status.String()
+	}
+	return fmt.Sprintf("%s: %s, %s%s", where(d.Range), what, status, val)
+}
+
+// diffDefKey identifies a definition across the two sides: its place,
+// priority, kind of status and value. The status's own text is left out,
+// since it names the winner's place, which may be in a renamed file.
+func diffDefKey(d *Definition) string {
+	kind := fmt.Sprintf("%T", d.Status)
+	val := ""
+	if d.Value != cty.NilVal {
+		val = showValue(d.Value)
+	}
+	return fmt.Sprintf("%s %d %t %s %s", where(d.Range), d.Priority, d.Default, kind, val)
 }
 
 // diffFirstError returns the summary and detail of the first error.

@@ -342,3 +342,44 @@ config {
 	//   base.hcl:8 mkDefault shadowed by 100 (plain) at host.hcl:5,15-29
 	//   host.hcl:5 plain merged
 }
+
+// TestDiffWriteToManyDefinitions checks that a list many modules add to
+// shows the definitions that changed, not all of them.
+func TestDiffWriteToManyDefinitions(t *testing.T) {
+	fsys := fstest.MapFS{"decl.hcl": {Data: []byte(`option "boot.kernelParams" {
+  type    = listOf(str)
+  default = []
+}
+`)}}
+	var imports []string
+	for i := range 12 {
+		name := fmt.Sprintf("m%02d.hcl", i)
+		imports = append(imports, fmt.Sprintf("%q", "./"+name))
+		fsys[name] = &fstest.MapFile{Data: []byte(fmt.Sprintf("config {\n  boot { kernelParams = [\"p%d\"] }\n}\n", i))}
+	}
+	head := "imports = [\"./decl.hcl\", " + strings.Join(imports, ", ") + "]\n"
+	fsys["old.hcl"] = &fstest.MapFile{Data: []byte(head + "config {\n  boot { kernelParams = [\"quiet\"] }\n}\n")}
+	fsys["new.hcl"] = &fstest.MapFile{Data: []byte(head + "config {\n  boot { kernelParams = [\"verbose\"] }\n}\n")}
+	c := &merge.Config{FS: fsys}
+	a, diags := c.Eval("old.hcl")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	b, diags := c.Eval("new.hcl")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	text := merge.Diff(a, b).String()
+	for _, want := range []string{
+		`old.hcl:3: priority 100 (plain), merged = ["quiet"]`,
+		`new.hcl:3: priority 100 (plain), merged = ["verbose"]`,
+		"... and 13 definitions the same on both sides",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "m05.hcl") {
+		t.Errorf("output lists a definition that did not change:\n%s", text)
+	}
+}
