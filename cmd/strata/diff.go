@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
 
 	"github.com/strata-build/strata/merge"
 )
@@ -52,8 +55,19 @@ func runDiff(argv []string, stdout, stderr io.Writer) int {
 	}
 	roots := searchRoots()
 	cfg := &merge.Config{Roots: roots, Args: args}
-	a, diags := cfg.Eval(oldMods...)
-	b, bdiags := cfg.Eval(newMods...)
+	// The two sides are independent: evaluate them at once.
+	var (
+		a, b          *merge.Result
+		diags, bdiags hcl.Diagnostics
+		wg            sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		a, diags = cfg.Eval(oldMods...)
+	}()
+	b, bdiags = cfg.Eval(newMods...)
+	wg.Wait()
 	writeDiags(stderr, append(diags, bdiags...), roots)
 	if diags.HasErrors() || bdiags.HasErrors() {
 		return exitConfig
