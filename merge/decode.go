@@ -62,7 +62,7 @@ func (r *Result) decode(path string, target any, strict bool) hcl.Diagnostics {
 	for _, e := range d.errs {
 		diags = append(diags, r.decodeDiag(base, e, strict))
 	}
-	return diags
+	return sortDiags(diags)
 }
 
 // decodeDiag turns one decoding problem into a diagnostic placed at the

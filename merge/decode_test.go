@@ -294,9 +294,11 @@ func TestDecodeErrors(t *testing.T) {
 			strict: true,
 			target: new(fsTypeOnly),
 			want: []wantDiag{
+				// Sorted by place: the defaults come from the
+				// declarations, above the definitions.
+				{detail: `fileSystems."/".options, but merge_test.fsTypeOnly has no field for "options"`, line: lineOf(`default = ["defaults"]`)},
+				{detail: `fileSystems."/".neededForBoot, but merge_test.fsTypeOnly has no field for "neededForBoot"`, line: lineOf("default = false")},
 				{detail: `fileSystems."/".device, but merge_test.fsTypeOnly has no field for "device" (its fields take "fsType")`, line: lineOf(`device = "/dev/sda1"`)},
-				{detail: `fileSystems."/".neededForBoot, but merge_test.fsTypeOnly has no field for "neededForBoot"`},
-				{detail: `fileSystems."/".options, but merge_test.fsTypeOnly has no field for "options"`},
 			},
 		},
 		{
