@@ -73,9 +73,10 @@ func EvalErrors(t testing.TB, c *merge.Config, modules ...string) hcl.Diagnostic
 	return diags
 }
 
-// Render writes diagnostics as the strata command does: each with its
-// place, summary and detail, and the source lines it points at when they
-// can be read from c.FS or c.Roots. c may be nil.
+// Render returns diagnostics as the strata command shows them: each with
+// its place, summary and detail, and the source lines it points at when
+// they can be read from c.FS or c.Roots (or, when c or c.FS is nil, from
+// the operating system). c may be nil.
 func Render(c *merge.Config, diags hcl.Diagnostics) string {
 	files := map[string]*hcl.File{}
 	for _, d := range diags {
