@@ -2,6 +2,7 @@ package profiles_test
 
 import (
 	"io/fs"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -403,7 +404,11 @@ func TestDeterministic(t *testing.T) {
 // TestDescriptions checks that every option the bases declare has a
 // description.
 func TestDescriptions(t *testing.T) {
-	r, diags := eval(t, map[string]string{"main.hcl": docsModule})
+	src, err := os.ReadFile(docsModule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, diags := eval(t, map[string]string{"main.hcl": string(src)})
 	if diags.HasErrors() {
 		t.Fatalf("evaluation failed: %s", diags.Error())
 	}
