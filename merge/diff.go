@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -476,4 +477,89 @@ func diffFirstError(ds hcl.Diagnostics) string {
 		}
 	}
 	return ""
+}
+
+// MarshalJSON returns the changes as a JSON array for tools, in the order
+// of cs. Each change is an object with "path" (as error messages print
+// it), "kind" ("added", "removed" or "changed"), "old" and "new" (absent
+// for the side that does not declare the option) and "parts". A side has
+// "value" (absent when there is none) and "definitions", each with "file",
+// "line", "priority", "order", "default", "status" ("merged", "shadowed"
+// or "dropped"), "value" when it was evaluated, and for a shadowed one
+// "shadowedBy" ("FILE:LINE").
+func (cs Changes) MarshalJSON() ([]byte, error) {
+	out := make([]diffJSONChange, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, c.toJSON())
+	}
+	return json.Marshal(out)
+}
+
+type diffJSONChange struct {
+	Path  string           `json:"path"`
+	Kind  string           `json:"kind"`
+	Old   *diffJSONSide    `json:"old,omitempty"`
+	New   *diffJSONSide    `json:"new,omitempty"`
+	Parts []diffJSONChange `json:"parts,omitempty"`
+}
+
+type diffJSONSide struct {
+	Value       json.RawMessage `json:"value,omitempty"`
+	Definitions []diffJSONDef   `json:"definitions"`
+}
+
+type diffJSONDef struct {
+	File       string          `json:"file"`
+	Line       int             `json:"line"`
+	Priority   int             `json:"priority"`
+	Order      int             `json:"order"`
+	Default    bool            `json:"default"`
+	Status     string          `json:"status"`
+	ShadowedBy string          `json:"shadowedBy,omitempty"`
+	Value      json.RawMessage `json:"value,omitempty"`
+}
+
+func (c *Change) toJSON() diffJSONChange {
+	j := diffJSONChange{Path: c.Path.String(), Kind: "changed", Old: c.Old.toJSON(), New: c.New.toJSON()}
+	switch {
+	case c.Old == nil:
+		j.Kind = "added"
+	case c.New == nil:
+		j.Kind = "removed"
+	}
+	for _, p := range c.Parts {
+		j.Parts = append(j.Parts, p.toJSON())
+	}
+	return j
+}
+
+func (s *Side) toJSON() *diffJSONSide {
+	if s == nil {
+		return nil
+	}
+	j := &diffJSONSide{Definitions: []diffJSONDef{}}
+	if s.Value != cty.NilVal {
+		j.Value = appendJSONValue(nil, s.Value, false)
+	}
+	for _, d := range s.Definitions {
+		jd := diffJSONDef{
+			File:     d.Range.Filename,
+			Line:     d.Range.Start.Line,
+			Priority: int(d.Priority),
+			Order:    int(d.Order),
+			Default:  d.Default,
+			Status:   "merged",
+		}
+		switch st := d.Status.(type) {
+		case Shadowed:
+			jd.Status, jd.ShadowedBy = "shadowed", where(st.By)
+		case Dropped:
+			jd.Status = "dropped"
+		}
+		if d.Value != cty.NilVal {
+			jd.Value = appendJSONValue(nil, d.Value, false)
+		}
+		j.Definitions = append(j.Definitions, jd)
+	}
+	return j
 }

@@ -1,6 +1,7 @@
 package merge_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -381,5 +382,48 @@ func TestDiffWriteToManyDefinitions(t *testing.T) {
 	}
 	if strings.Contains(text, "m05.hcl") {
 		t.Errorf("output lists a definition that did not change:\n%s", text)
+	}
+}
+
+func TestDiffMarshalJSON(t *testing.T) {
+	a, b := diffResults(t, []string{"old.hcl"}, []string{"new.hcl"})
+	cs := merge.Diff(a, b)
+	data, err := json.Marshal(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	if len(got) != 2 {
+		t.Fatalf("got %d changes, want 2:\n%s", len(got), data)
+	}
+	sshLine := float64(lineIn(diffBase, "mkDefault(true)"))
+	newLine := float64(lineIn(diffHostNew, "enable = false"))
+	want := map[string]any{
+		"path": "services.openssh.enable",
+		"kind": "changed",
+		"old": map[string]any{
+			"value": true,
+			"definitions": []any{
+				map[string]any{"file": "base.hcl", "line": float64(lineIn(diffBase, "default = false")), "priority": 1500.0, "order": 1000.0, "default": true, "status": "shadowed", "shadowedBy": fmt.Sprintf("base.hcl:%v", sshLine), "value": false},
+				map[string]any{"file": "base.hcl", "line": sshLine, "priority": 1000.0, "order": 1000.0, "default": false, "status": "merged", "value": true},
+			},
+		},
+		"new": map[string]any{
+			"value": false,
+			"definitions": []any{
+				map[string]any{"file": "base.hcl", "line": float64(lineIn(diffBase, "default = false")), "priority": 1500.0, "order": 1000.0, "default": true, "status": "shadowed", "shadowedBy": fmt.Sprintf("new.hcl:%v", newLine), "value": false},
+				map[string]any{"file": "base.hcl", "line": sshLine, "priority": 1000.0, "order": 1000.0, "default": false, "status": "shadowed", "shadowedBy": fmt.Sprintf("new.hcl:%v", newLine), "value": true},
+				map[string]any{"file": "new.hcl", "line": newLine, "priority": 100.0, "order": 1000.0, "default": false, "status": "merged", "value": false},
+			},
+		},
+	}
+	if diff := cmp.Diff(want, got[1]); diff != "" {
+		t.Errorf("JSON of the services.openssh.enable change (-want +got):\n%s", diff)
+	}
+	if parts, _ := got[0]["parts"].([]any); len(parts) != 2 {
+		t.Errorf("JSON of the fileSystems change has %d parts, want 2:\n%s", len(parts), data)
 	}
 }

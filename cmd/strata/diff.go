@@ -12,7 +12,7 @@ import (
 	"github.com/strata-build/strata/merge"
 )
 
-const diffUsage = `Usage: strata diff [--attr PATH] [--arg NAME=VALUE]... --old MODULE... --new MODULE...
+const diffUsage = `Usage: strata diff [--attr PATH] [--json] [--arg NAME=VALUE]... --old MODULE... --new MODULE...
 
 Evaluates two module lists, the old and the new configuration, and prints
 the options whose values differ: "~" changed, "+" declared only in the new
@@ -20,7 +20,8 @@ configuration, "-" only in the old. Each entry shows both values and, under
 "old:" and "new:", every definition behind each side with its place
 (FILE:LINE), its priority and whether it was merged, shadowed or dropped.
 For an attrsOf or submodule option, the changed keys and attributes are
-listed one by one.
+listed one by one. With --json the same changes are printed as a JSON
+array, for tools.
 
 Flags come first. --old starts the old module list and --new the new one;
 each list runs to the other flag or the end. --arg values are given to both
@@ -33,6 +34,7 @@ configuration, 2 wrong usage.`
 func runDiff(argv []string, stdout, stderr io.Writer) int {
 	fset, args := newFlags("diff", diffUsage, stderr)
 	attr := fset.String("attr", "", "show only the options at or under `PATH`, or the parts of an option's value under it")
+	asJSON := fset.Bool("json", false, "print the changes as a JSON array (see merge.Changes.MarshalJSON); [] when there are none")
 	flagArgs, oldMods, newMods, err := splitDiffArgs(argv)
 	if perr := fset.Parse(flagArgs); perr != nil {
 		if perr == flag.ErrHelp {
@@ -73,6 +75,17 @@ func runDiff(argv []string, stdout, stderr io.Writer) int {
 		return exitConfig
 	}
 	changes := filterChanges(merge.Diff(a, b), filter)
+	if *asJSON {
+		out, err := changes.MarshalJSON()
+		if err == nil {
+			_, err = stdout.Write(append(out, '\n'))
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "strata diff: %v\n", err)
+			return exitConfig
+		}
+		return exitOK
+	}
 	if len(changes) == 0 {
 		return exitOK
 	}

@@ -115,6 +115,18 @@ func TestDiffCommand(t *testing.T) {
 			wantHeads: []string{`~ services.openssh.enable: true -> false`},
 		},
 		{
+			name:     "as JSON",
+			args:     []string{"--json", "--attr", "services", "--old", "old.hcl", "--new", "new.hcl"},
+			wantCode: exitOK,
+			wantOut:  []string{`[{"path":"services.openssh.enable","kind":"changed","old":{"value":true,`, `"status":"merged","value":false}]}}]`},
+		},
+		{
+			name:     "as JSON, the same configuration",
+			args:     []string{"--json", "--old", "old.hcl", "--new", "old.hcl"},
+			wantCode: exitOK,
+			wantOut:  []string{"[]\n"},
+		},
+		{
 			name:     "errors in a configuration",
 			args:     []string{"--old", "old.hcl", "--new", "bad.hcl"},
 			wantCode: exitConfig,
