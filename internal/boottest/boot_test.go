@@ -176,11 +176,30 @@ func fileSource(t *testing.T, p, name string) source {
 	return source{path: p, size: info.Size(), open: func() (io.ReadCloser, error) { return os.Open(name) }}
 }
 
+// params is what the tests add to the kernel command line: the files for
+// the booted kernel to read back.
+var params = "strata.check=" + strings.Join(checked, ",")
+
 // tree returns the files of a live image laid out as make-reference-iso
-// does, with the EFI System Partition image esp.
-func tree(t *testing.T, fx string, esp source) []source {
+// does: boot files from dir, the two boot loader configs, the marker file
+// and the EFI System Partition image esp.
+func tree(t *testing.T, dir string, isolinuxCfg, grubCfg []byte, esp source) []source {
 	t.Helper()
-	params := "strata.check=" + strings.Join(checked, ",")
+	return []source{
+		fileSource(t, "isolinux/isolinux.bin", filepath.Join(dir, "isolinux.bin")),
+		fileSource(t, "isolinux/ldlinux.c32", filepath.Join(dir, "ldlinux.c32")),
+		bytesSource("isolinux/isolinux.cfg", isolinuxCfg),
+		fileSource(t, "boot/vmlinuz", filepath.Join(dir, "vmlinuz")),
+		fileSource(t, "boot/initrd.img", filepath.Join(dir, "initrd.img")),
+		bytesSource("boot/grub/grub.cfg", grubCfg),
+		bytesSource("boot/grub/strata.tag", nil),
+		esp,
+	}
+}
+
+// fixtureTree is tree with the fixture's configs, params added.
+func fixtureTree(t *testing.T, fx string, esp source) []source {
+	t.Helper()
 	read := func(name string) []byte {
 		b, err := os.ReadFile(filepath.Join(fx, name))
 		if err != nil {
@@ -188,16 +207,8 @@ func tree(t *testing.T, fx string, esp source) []source {
 		}
 		return b
 	}
-	return []source{
-		fileSource(t, "isolinux/isolinux.bin", filepath.Join(fx, "isolinux.bin")),
-		fileSource(t, "isolinux/ldlinux.c32", filepath.Join(fx, "ldlinux.c32")),
-		bytesSource("isolinux/isolinux.cfg", withParams(t, read("isolinux.cfg"), "APPEND", params)),
-		fileSource(t, "boot/vmlinuz", filepath.Join(fx, "vmlinuz")),
-		fileSource(t, "boot/initrd.img", filepath.Join(fx, "initrd.img")),
-		bytesSource("boot/grub/grub.cfg", withParams(t, read("grub.cfg"), "linux", params)),
-		bytesSource("boot/grub/strata.tag", nil),
-		esp,
-	}
+	return tree(t, fx, withParams(t, read("isolinux.cfg"), "APPEND", params),
+		withParams(t, read("grub.cfg"), "linux", params), esp)
 }
 
 // fatESP makes the EFI System Partition image with the iso/fat builder.
@@ -348,45 +359,91 @@ func TestBoot(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			files := tree(t, fx, tc.esp(t))
+			files := fixtureTree(t, fx, tc.esp(t))
 			img := buildImage(t, fx, files)
 			src := stage(t, files)
 
-			t.Run("isocheck", func(t *testing.T) {
-				t.Parallel()
-				args := append(installFlag(), "--expect-rr", "--expect-joliet", "--expect-eltorito",
-					"--expect-hybrid", "--compare-dir", src, img.path)
-				out := run(t, 5*time.Minute, filepath.Join(tools, "isocheck"), args...)
-				if !regexp.MustCompile(`(?m)^isocheck: \d+ passed, 0 failed$`).MatchString(out) {
-					t.Errorf("isocheck did not report 0 failed:\n%s", out)
-				}
-				t.Logf("isocheck:\n%s", out)
-			})
-			for _, mode := range modes {
-				t.Run(mode, func(t *testing.T) {
-					t.Parallel()
-					medium := `/dev/sr[0-9]+` // a CD-ROM
-					if strings.HasPrefix(mode, "usb-") {
-						medium = `/dev/sd[a-z]+` // a USB disk
-					}
-					args := append(installFlag(), "--mode", mode, "--timeout", "400",
-						"--expect-line", `^STRATA-CMDLINE: .* strata\.check=`,
-						"--expect-line", `^STRATA-MEDIUM: `+medium+`$`)
-					for _, c := range checked {
-						args = append(args, "--expect-line", fmt.Sprintf("^STRATA-FILE %s %s$", regexp.QuoteMeta(c), img.sha256[c]))
-					}
-					args = append(args, img.path)
-					out := run(t, 10*time.Minute, filepath.Join(tools, "bootcheck"), args...)
-					if !strings.Contains(out, "bootcheck: 1 passed, 0 failed") {
-						t.Errorf("bootcheck did not pass:\n%s", out)
-					}
-					if m := regexp.MustCompile(`found "STRATA-BOOT-OK".*after [0-9.]+ s`).FindString(out); m != "" {
-						t.Logf("%s: %s", mode, m)
-					}
-				})
+			checkImage(t, tools, img, src, modes, nil)
+		})
+	}
+}
+
+// checkImage runs isocheck on the image (comparing it with the staged tree
+// src) and boots it in each mode, all as parallel subtests. Each boot must
+// show the kernel command line with params and extra, the medium of the
+// mode's kind, and the sha256 of every checked file as the kernel read it.
+func checkImage(t *testing.T, tools string, img image, src string, modes, extra []string) {
+	t.Run("isocheck", func(t *testing.T) {
+		t.Parallel()
+		args := append(installFlag(), "--expect-rr", "--expect-joliet", "--expect-eltorito",
+			"--expect-hybrid", "--compare-dir", src, img.path)
+		out := run(t, 5*time.Minute, filepath.Join(tools, "isocheck"), args...)
+		if !regexp.MustCompile(`(?m)^isocheck: \d+ passed, 0 failed$`).MatchString(out) {
+			t.Errorf("isocheck did not report 0 failed:\n%s", out)
+		}
+		t.Logf("isocheck:\n%s", out)
+	})
+	for _, mode := range modes {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			medium := `/dev/sr[0-9]+` // a CD-ROM
+			if strings.HasPrefix(mode, "usb-") {
+				medium = `/dev/sd[a-z]+` // a USB disk
+			}
+			args := append(installFlag(), "--mode", mode, "--timeout", "400",
+				"--expect-line", `^STRATA-CMDLINE: .* `+regexp.QuoteMeta(params),
+				"--expect-line", `^STRATA-MEDIUM: `+medium+`$`)
+			for _, e := range extra {
+				args = append(args, "--expect-line", `^STRATA-CMDLINE: .* `+regexp.QuoteMeta(e))
+			}
+			for _, c := range checked {
+				args = append(args, "--expect-line", fmt.Sprintf("^STRATA-FILE %s %s$", regexp.QuoteMeta(c), img.sha256[c]))
+			}
+			args = append(args, img.path)
+			out := run(t, 10*time.Minute, filepath.Join(tools, "bootcheck"), args...)
+			if !strings.Contains(out, "bootcheck: 1 passed, 0 failed") {
+				t.Errorf("bootcheck did not pass:\n%s", out)
+			}
+			if m := regexp.MustCompile(`found "STRATA-BOOT-OK".*after [0-9.]+ s`).FindString(out); m != "" {
+				t.Logf("%s: %s", mode, m)
 			}
 		})
 	}
+}
+
+// TestBootInputs boots images made from what the project's own
+// scripts/boot-inputs prepares (from Debian packages, as root), with boot
+// loader configs written here, as strata's media package would write them,
+// and the ESP made by iso/fat.
+func TestBootInputs(t *testing.T) {
+	tools := sharedTools(t)
+	needQEMU(t)
+	if os.Geteuid() != 0 {
+		skipOrFail(t, "scripts/boot-inputs needs root (apt-get, mknod)")
+	}
+	script, err := filepath.Abs(filepath.Join("..", "..", "scripts", "boot-inputs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	run(t, 10*time.Minute, script, dir)
+	for _, name := range []string{"vmlinuz", "initrd.img", "isolinux.bin", "ldlinux.c32", "isohdpfx.bin", "BOOTX64.EFI", "MANIFEST"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Fatalf("scripts/boot-inputs did not make %s: %v", name, err)
+		}
+	}
+
+	// A kernel parameter of this test's own shows that the configs below,
+	// not some default, reached the kernel.
+	const own = "strata.test=boot-inputs"
+	cmdline := "console=tty0 console=ttyS0,115200n8 panic=5 " + own + " " + params
+	isolinuxCfg := "SERIAL 0 115200\nDEFAULT live\nPROMPT 0\nTIMEOUT 0\nLABEL live\n" +
+		"  LINUX /boot/vmlinuz\n  INITRD /boot/initrd.img\n  APPEND " + cmdline + "\n"
+	grubCfg := "set default=0\nset timeout=0\nmenuentry \"strata live\" {\n" +
+		"  linux /boot/vmlinuz " + cmdline + "\n  initrd /boot/initrd.img\n}\n"
+	files := tree(t, dir, []byte(isolinuxCfg), []byte(grubCfg), fatESP(t, dir))
+	img := buildImage(t, dir, files)
+	checkImage(t, tools, img, stage(t, files), modes, []string{own})
 }
 
 // TestReproducible builds the live image with the FAT-built ESP twice and
@@ -402,7 +459,7 @@ func TestReproducible(t *testing.T) {
 	var sums [2]string
 	for i := range sums {
 		h := sha256.New()
-		if err := build(context.Background(), h, tree(t, fx, fatESP(t, fx)), isohdpfx); err != nil {
+		if err := build(context.Background(), h, fixtureTree(t, fx, fatESP(t, fx)), isohdpfx); err != nil {
 			t.Fatal(err)
 		}
 		sums[i] = hex.EncodeToString(h.Sum(nil))
