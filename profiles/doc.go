@@ -33,12 +33,16 @@
 // image EFI- and USB-bootable, adds the "nixos" user (a normal user in
 // wheel, networkmanager and video) and gives it and root an empty password,
 // logs "nixos" in on the consoles, lets wheel use sudo with no password,
-// keeps the documentation, runs sshd and wpa_supplicant, and sets
-// system.nixos.variant_id to "installer".
+// keeps the documentation, runs sshd and wpa_supplicant, sets
+// system.nixos.variant_id to "installer", adds a Memtest86+ menu entry, sets
+// vm.overcommit_memory to 1 and lists the file systems of profiles/base.nix
+// (btrfs, cifs, f2fs, ntfs, vfat, xfs, zfs) in boot.supportedFilesystems.
 //
 // netboot.hcl follows nixos/modules/installer/netboot/netboot.nix: the same
 // tmpfs root and store mounts, with the squashfs beside stage 1's root in
-// the initial ramdisk rather than on a medium; no "/iso", no root=LABEL=.
+// the initial ramdisk rather than on a medium; no "/iso", no root=LABEL=;
+// GRUB off, a 10-second menu, and the squashfs and overlay modules in the
+// initial ramdisk (loop and overlay always loaded).
 //
 // # Priorities
 //
@@ -87,13 +91,16 @@
 // volume label; the kernel looks for it in root=LABEL=), isoImage.contents
 // (further files, each a source path and a target in the image),
 // isoImage.makeBiosBootable, makeEfiBootable and makeUsbBootable,
-// isoImage.prependToMenuLabel, appendToMenuLabel, configurationName and
-// forceTextMode, system.nixos.distroName and system.nixos.label (the menu
-// entry reads <prepend><distroName> <label><append>), boot.loader.timeout
-// (seconds; null waits forever), boot.kernelParams, and
-// system.boot.loader.kernelFile and initrdFile (the names under /boot). For
-// a netboot tree it reads boot.files.kernel, boot.files.initrd,
-// boot.kernelParams, the two file names and netboot.ipxeScriptName.
+// isoImage.prependToMenuLabel, appendToMenuLabel and configurationName,
+// system.nixos.distroName and system.nixos.label (the menu entry reads
+// <prepend><distroName> <label><append>), boot.loader.timeout (seconds; null
+// waits forever), boot.kernelParams, and system.boot.loader.kernelFile and
+// initrdFile (the names under /boot). For a netboot tree it reads
+// boot.files.kernel, boot.files.initrd, boot.kernelParams, the two file names
+// and netboot.ipxeScriptName. The other isoImage and netboot options
+// (forceTextMode, showConfiguration, the splash images, compressImage, the
+// squashfs compression) are declared as NixOS declares them, so that hosts
+// written for NixOS evaluate, but no builder reads them yet.
 //
 // # Deviations from NixOS
 //
@@ -109,7 +116,9 @@
 //   - "/nix/.ro-store" is mounted with ["loop"]; NixOS adds threads=multi
 //     for kernels from 6.2, and strata does not know the kernel's version.
 //   - boot.supportedFilesystems and boot.initrd.supportedFilesystems are
-//     lists of names (NixOS also accepts an attribute set of booleans).
+//     lists of names (NixOS also accepts an attribute set of booleans), and
+//     they hold what modules put there: NixOS also adds the fsType of every
+//     entry of fileSystems.
 //   - The default volume ID is <distroId>[-<edition>]-<release>-x86_64,
 //     "nixos-26.11-x86_64" with the defaults: strata images are x86_64, and
 //     isoImage.makeBiosBootable is true for the same reason. The splash
