@@ -279,6 +279,8 @@ func TestSettings(t *testing.T) {
 		{name: "installer user groups add up", host: with("installer", def(`users = { users = { "nixos" = { extraGroups = ["docker"] } } }`)), path: "users.users.nixos.extraGroups", want: strs("docker", "wheel", "networkmanager", "video")},
 		{name: "installer user password", host: with("installer", ""), path: "users.users.nixos.initialHashedPassword", want: cty.StringVal("")},
 		{name: "installer user home", host: with("installer", ""), path: "users.users.nixos.home", want: cty.StringVal("/home/nixos")},
+		{name: "installer user yields to mkForce on its key", host: with("installer", def(`users = { users = { nixos = mkForce({ isNormalUser = true, extraGroups = ["wheel"] }) } }`)), path: "users.users.nixos.extraGroups", want: strs("wheel")},
+		{name: "installer user password goes with its key", host: with("installer", def(`users = { users = { nixos = mkForce({ isNormalUser = true }) } }`)), path: "users.users.nixos.initialHashedPassword", want: cty.NullVal(cty.String)},
 		{name: "installer root password", host: with("installer", ""), path: "users.users.root.initialHashedPassword", want: cty.StringVal("")},
 		{name: "installer root password conflicts with a plain host", host: with("installer", def(`users = { users = { "root" = { initialHashedPassword = "x" } } }`)), path: "users.users.root.initialHashedPassword", wantErr: `(?i)conflicting`},
 		{name: "installer root password yields to mkForce", host: with("installer", def(`users = { users = { "root" = { initialHashedPassword = mkForce("x") } } }`)), path: "users.users.root.initialHashedPassword", want: cty.StringVal("x")},
