@@ -466,3 +466,44 @@ config {
 	// /dev/sda1 ext4
 	// /dev/sdb1 auto
 }
+
+// FuzzDecode decodes arbitrary values of an anything option into targets
+// of every kind: Decode may report errors, but never panic.
+func FuzzDecode(f *testing.F) {
+	for _, seed := range []string{
+		`1`, `-1`, `1.5`, `1e400`, `"s"`, `true`, `null`, `[]`, `{}`,
+		`[1, "a", true, null]`, `{a = 1, B = "x", "c d" = [1, 2]}`,
+		`{port = 70000, hosts = ["a"], nested = {x = {y = 1}}}`,
+		`[[1, 2], [3]]`, `{"/" = {device = "/dev/sda1"}}`,
+	} {
+		f.Add(seed)
+	}
+	type inner struct {
+		X *struct{ Y int8 } `cty:"x"`
+	}
+	type target struct {
+		Port   uint16            `cty:"port"`
+		Hosts  []string          `cty:"hosts"`
+		Nested map[string]inner  `cty:"nested"`
+		A      float32           `json:"a"`
+		B      *string           `json:"B"`
+		CD     [2]int            `cty:"c d"`
+		Rest   map[string]any    `cty:"rest"`
+		Raw    cty.Value         `cty:"raw"`
+		Deep   map[string][]bool `cty:"deep"`
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		if strings.Contains(src, "\n}") || strings.Contains(src, "option") {
+			return // keep the value inside its attribute
+		}
+		module := "option \"v\" {\n  type = anything\n}\nconfig {\n  v = " + src + "\n}\n"
+		r, diags := (&merge.Config{FS: fstest.MapFS{"m.hcl": {Data: []byte(module)}}}).Eval("m.hcl")
+		if diags.HasErrors() {
+			return
+		}
+		for _, p := range []any{new(target), new(map[string]target), new([]target), new(any), new(string), new(int64), new([]int), new(cty.Value), new(map[netip.Addr]int)} {
+			r.Decode("v", p)
+			r.DecodeStrict("v", p)
+		}
+	})
+}
