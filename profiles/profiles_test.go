@@ -542,3 +542,23 @@ func TestSwapLabel(t *testing.T) {
 		t.Errorf("swap devices (-want +got):\n%s", diff)
 	}
 }
+
+// BenchmarkEval evaluates a host with each base and renders the whole
+// configuration, as strata eval does.
+func BenchmarkEval(b *testing.B) {
+	for _, base := range []string{"cd-dvd", "installer", "netboot"} {
+		b.Run(base, func(b *testing.B) {
+			fsys := fstest.MapFS{"main.hcl": {Data: []byte(with(base, plainHost))}}
+			cfg := &merge.Config{FS: fsys, Roots: map[string]fs.FS{profiles.Root: profiles.FS()}}
+			for b.Loop() {
+				r, diags := cfg.Eval("main.hcl")
+				if diags.HasErrors() {
+					b.Fatal(diags.Error())
+				}
+				if _, err := r.MarshalJSON(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
