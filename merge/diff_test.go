@@ -3,6 +3,7 @@ package merge_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -426,4 +427,42 @@ func TestDiffMarshalJSON(t *testing.T) {
 	if parts, _ := got[0]["parts"].([]any); len(parts) != 2 {
 		t.Errorf("JSON of the fileSystems change has %d parts, want 2:\n%s", len(parts), data)
 	}
+}
+
+// WriteTo (and String) render the changes for people: each changed option
+// with its old and new value and the definitions behind each side.
+func ExampleChanges_WriteTo() {
+	fsys := fstest.MapFS{
+		"web.hcl": {Data: []byte(`option "services.web.port" {
+  type    = port
+  default = 80
+}
+`)},
+		"host.hcl": {Data: []byte(`imports = ["./web.hcl"]
+config {
+  services {
+    web { port = mkForce(8080) }
+  }
+}
+`)},
+	}
+	c := &merge.Config{FS: fsys}
+	before, diags := c.Eval("web.hcl")
+	if diags.HasErrors() {
+		fmt.Println(diags.Error())
+		return
+	}
+	after, diags := c.Eval("host.hcl")
+	if diags.HasErrors() {
+		fmt.Println(diags.Error())
+		return
+	}
+	merge.Diff(before, after).WriteTo(os.Stdout)
+	// Output:
+	// ~ services.web.port: 80 -> 8080
+	//     old:
+	//       web.hcl:3: option default, merged = 80
+	//     new:
+	//       web.hcl:3: option default, shadowed by 50 (mkForce) at host.hcl:4,11-31 = 80
+	//       host.hcl:4: priority 50 (mkForce), merged = 8080
 }
