@@ -35,6 +35,7 @@ func PlanNetboot(s *Spec) (*Netboot, hcl.Diagnostics) {
 	p.checkLabels()
 	p.checkNames()
 	if p.diags.HasErrors() {
+		sortDiags(p.diags)
 		return nil, p.diags
 	}
 	p.addInput(s.kernelFile(), OptKernel, s.Kernel)
@@ -43,6 +44,7 @@ func PlanNetboot(s *Spec) (*Netboot, hcl.Diagnostics) {
 	if s.Config != nil {
 		p.addBytes(ConfigPath[1:], s.Config)
 	}
+	sortDiags(p.diags)
 	if p.diags.HasErrors() {
 		return nil, p.diags
 	}

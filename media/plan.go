@@ -141,6 +141,7 @@ func Plan(ctx context.Context, s *Spec) (*Layout, hcl.Diagnostics) {
 		p.addContent(i, c)
 	}
 	p.checkParents()
+	sortDiags(p.diags)
 	if p.diags.HasErrors() {
 		return nil, p.diags
 	}
@@ -158,8 +159,8 @@ type planner struct {
 // diag makes an error about option opt, located at its first definition and
 // naming the others.
 func (p *planner) diag(summary, opt, detail string) *hcl.Diagnostic {
-	d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail}
 	places := p.s.Places[opt]
+	d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Extra: Places(places)}
 	if len(places) > 0 {
 		r := places[0]
 		d.Subject = &r
@@ -172,6 +173,28 @@ func (p *planner) diag(summary, opt, detail string) *hcl.Diagnostic {
 		d.Detail += b.String()
 	}
 	return d
+}
+
+// Places is the Extra of the media builders' diagnostics: every definition
+// of the option involved, for tools that want them all.
+type Places []hcl.Range
+
+// Places returns the places.
+func (p Places) Places() []hcl.Range { return p }
+
+// sortDiags sorts diagnostics by file and offset (those without a place
+// last), as go/scanner's ErrorList.Sort does, keeping the order of equals.
+func sortDiags(diags hcl.Diagnostics) {
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i].Subject, diags[j].Subject
+		switch {
+		case a == nil || b == nil:
+			return a != nil && b == nil
+		case a.Filename != b.Filename:
+			return a.Filename < b.Filename
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
 }
 
 func rangeString(r hcl.Range) string {

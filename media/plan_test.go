@@ -8,6 +8,7 @@ import (
 	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/strata-build/strata/media"
@@ -227,6 +228,20 @@ func TestBootMenus(t *testing.T) {
 	}
 }
 
+// optOf returns the option a diagnostic's Detail starts with or names
+// first among the Opt constants.
+func optOf(d *hcl.Diagnostic) string {
+	best, at := "", len(d.Detail)+1
+	for _, o := range []string{media.OptVolumeID, media.OptKernel, media.OptInitrd, media.OptIsolinux, media.OptLdlinux,
+		media.OptIsohybridMBR, media.OptEFILoader, media.OptKernelParams, media.OptContents, media.OptBIOS,
+		media.OptAppendToLabel, media.OptKernelFile} {
+		if i := strings.Index(d.Detail, o); i >= 0 && i < at {
+			best, at = o, i
+		}
+	}
+	return best
+}
+
 func hasLine(lines []string, want string) bool {
 	for _, l := range lines {
 		if l == want {
@@ -429,6 +444,13 @@ func TestPlanErrors(t *testing.T) {
 			if diff := cmp.Diff(tc.wantSubject, d.Subject); diff != "" {
 				t.Errorf("Subject (-want +got):\n%s", diff)
 			}
+			extra, ok := d.Extra.(interface{ Places() []hcl.Range })
+			if !ok {
+				t.Fatalf("Extra is %T, want a Places() method", d.Extra)
+			}
+			if diff := cmp.Diff(tc.places[optOf(d)], extra.Places(), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Places (-want +got):\n%s", diff)
+			}
 			for _, w := range tc.wantDetail {
 				if !strings.Contains(d.Detail, w) {
 					t.Errorf("Detail lacks %q: %s", w, d.Detail)
@@ -456,5 +478,24 @@ func TestPlanDeterministic(t *testing.T) {
 		if x, y := read(t, la, f.Path), read(t, lb, f.Path); x != y {
 			t.Errorf("%s differs between two plans", f.Path)
 		}
+	}
+}
+
+// TestPlanErrorsSorted checks that several errors come back sorted by
+// place, each once.
+func TestPlanErrorsSorted(t *testing.T) {
+	s := spec()
+	s.Kernel, s.VolumeID, s.Initrd = "/in/none", "bad id", "/in/none2"
+	at := func(line int) hcl.Range {
+		return hcl.Range{Filename: "host.hcl", Start: hcl.Pos{Line: line, Byte: line * 10}, End: hcl.Pos{Line: line, Byte: line*10 + 5}}
+	}
+	s.Places = map[string][]hcl.Range{media.OptKernel: {at(9)}, media.OptVolumeID: {at(3)}, media.OptInitrd: {at(5)}}
+	_, diags := media.Plan(context.Background(), s)
+	var got []int
+	for _, d := range diags {
+		got = append(got, d.Subject.Start.Line)
+	}
+	if diff := cmp.Diff([]int{3, 5, 9}, got); diff != "" {
+		t.Errorf("lines of the errors (-want +got):\n%s", diff)
 	}
 }

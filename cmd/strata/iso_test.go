@@ -390,3 +390,20 @@ func TestISONetbootBase(t *testing.T) {
 		})
 	}
 }
+
+func TestMediaProgressBar(t *testing.T) {
+	var b bytes.Buffer
+	bar := &mediaProgressBar{w: &b, name: "x.iso"}
+	for _, done := range []int64{0, 1 << 20, 1<<20 + 1, 4 << 20} {
+		bar.update(done, 4<<20)
+	}
+	bar.finish()
+	want := "\rx.iso [..............................]   0% 0/4 MiB" +
+		"\rx.iso [#######.......................]  25% 1/4 MiB" +
+		"\rx.iso [##############################] 100% 4/4 MiB\n"
+	if got := b.String(); got != want {
+		t.Errorf("progress bar drew %q, want %q", got, want)
+	}
+	var nilBar *mediaProgressBar
+	nilBar.finish() // a nil bar draws nothing
+}
