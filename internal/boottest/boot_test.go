@@ -93,6 +93,35 @@ func installFlag() []string {
 	return nil
 }
 
+// installed guards installTools: apt-get takes a lock, so the parallel
+// boots must not each install.
+var installed struct {
+	once sync.Once
+	out  []byte
+}
+
+// installTools, under CI, lets isocheck and bootcheck install what they
+// need, once and one after the other, before the parallel checks run
+// without --install. bootcheck has no install-only mode: it installs before
+// it looks at its image, so it is given one that does not exist and its
+// failure is expected; whether QEMU is there afterwards is what counts.
+func installTools(t *testing.T, tools string) {
+	t.Helper()
+	if !inCI() {
+		return
+	}
+	installed.once.Do(func() {
+		out, _ := exec.Command(filepath.Join(tools, "isocheck"), "--install").CombinedOutput()
+		installed.out = append(installed.out, out...)
+		none := filepath.Join(os.TempDir(), "strata-boottest-no-such.iso")
+		out, _ = exec.Command(filepath.Join(tools, "bootcheck"), "--install", "--mode", "uefi", none).CombinedOutput()
+		installed.out = append(installed.out, out...)
+	})
+	if _, err := exec.LookPath("qemu-system-x86_64"); err != nil {
+		t.Fatalf("bootcheck --install did not bring qemu-system-x86_64:\n%s", installed.out)
+	}
+}
+
 // makeFixture builds the fixture the first time it is called.
 func makeFixture(t *testing.T, tools string) string {
 	t.Helper()
@@ -345,6 +374,7 @@ func run(t *testing.T, timeout time.Duration, name string, args ...string) strin
 
 func TestBoot(t *testing.T) {
 	tools := sharedTools(t)
+	installTools(t, tools)
 	needQEMU(t)
 	fx := makeFixture(t, tools)
 
@@ -375,8 +405,8 @@ func TestBoot(t *testing.T) {
 func checkImage(t *testing.T, tools string, img image, src string, modes, extra []string) {
 	t.Run("isocheck", func(t *testing.T) {
 		t.Parallel()
-		args := append(installFlag(), "--expect-rr", "--expect-joliet", "--expect-eltorito",
-			"--expect-hybrid", "--compare-dir", src, img.path)
+		args := []string{"--expect-rr", "--expect-joliet", "--expect-eltorito",
+			"--expect-hybrid", "--compare-dir", src, img.path}
 		out := run(t, 5*time.Minute, filepath.Join(tools, "isocheck"), args...)
 		if !regexp.MustCompile(`(?m)^isocheck: \d+ passed, 0 failed$`).MatchString(out) {
 			t.Errorf("isocheck did not report 0 failed:\n%s", out)
@@ -390,9 +420,9 @@ func checkImage(t *testing.T, tools string, img image, src string, modes, extra 
 			if strings.HasPrefix(mode, "usb-") {
 				medium = `/dev/sd[a-z]+` // a USB disk
 			}
-			args := append(installFlag(), "--mode", mode, "--timeout", "400",
-				"--expect-line", `^STRATA-CMDLINE: .* `+regexp.QuoteMeta(params),
-				"--expect-line", `^STRATA-MEDIUM: `+medium+`$`)
+			args := []string{"--mode", mode, "--timeout", "400",
+				"--expect-line", `^STRATA-CMDLINE: .* ` + regexp.QuoteMeta(params),
+				"--expect-line", `^STRATA-MEDIUM: ` + medium + `$`}
 			for _, e := range extra {
 				args = append(args, "--expect-line", `^STRATA-CMDLINE: .* `+regexp.QuoteMeta(e))
 			}
@@ -417,6 +447,7 @@ func checkImage(t *testing.T, tools string, img image, src string, modes, extra 
 // and the ESP made by iso/fat.
 func TestBootInputs(t *testing.T) {
 	tools := sharedTools(t)
+	installTools(t, tools)
 	needQEMU(t)
 	if os.Geteuid() != 0 {
 		skipOrFail(t, "scripts/boot-inputs needs root (apt-get, mknod)")
