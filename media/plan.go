@@ -80,18 +80,17 @@ func (l *Layout) Find(p string) (File, bool) {
 	return File{}, false
 }
 
-// Plan checks s and lays out its image. It stats every input but reads only
-// the small ones (the hybrid MBR template, and the EFI loader, which goes
-// into the generated FAT image). The Layout is nil whenever the diagnostics
-// have errors; each error names the option involved and, when s.Places
-// has them, the places that define it.
+// Plan checks s and lays out its image. It stats every input and reads only
+// the hybrid MBR template (432 bytes); the FAT image around the EFI loader is
+// planned from the loader's size and made while the image is written. The
+// Layout is nil whenever the diagnostics have errors; each error names the
+// option involved and, when s.Places has them, the places that define it.
+// Plan stops early with an error when ctx is done.
 func Plan(ctx context.Context, s *Spec) (*Layout, hcl.Diagnostics) {
 	p := &planner{s: s, l: &Layout{VolumeID: s.VolumeID, ModTime: s.modTime()}, seen: map[string]string{}}
 	p.checkCommon()
 	p.checkNames()
-	if s.BIOS || s.EFI || s.USB {
-		// nothing more to check here; each boot path checks its inputs
-	} else {
+	if !s.BIOS && !s.EFI && !s.USB {
 		p.diags = append(p.diags, p.diag(summaryNothingBoots, OptBIOS,
 			"None of isoImage.makeBiosBootable, makeEfiBootable and makeUsbBootable is set, so the image would not boot. Set at least one of them (without the isoImage options, as on the netboot base, set boot.files.isolinux and boot.files.ldlinux, or boot.files.efiLoader)."))
 	}
