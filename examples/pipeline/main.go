@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -104,12 +105,30 @@ func (t *teeImage) WriteTo(w io.Writer) (int64, error) {
 	return t.layout.WriteTo(io.MultiWriter(w, t.hash))
 }
 
-// report prints the diagnostics and returns an error when one is an error.
+// report prints the diagnostics, with the source lines they point at, and
+// returns an error when one is an error.
 func report(w io.Writer, diags hcl.Diagnostics) error {
 	if len(diags) == 0 {
 		return nil
 	}
-	tw := hcl.NewDiagnosticTextWriter(w, nil, 80, false)
+	files := map[string]*hcl.File{}
+	for _, d := range diags {
+		if d.Subject == nil {
+			continue
+		}
+		name := d.Subject.Filename
+		var src []byte
+		var err error
+		if rest, ok := strings.CutPrefix(name, "<"+profiles.Root+"/"); ok {
+			src, err = fs.ReadFile(profiles.FS(), strings.TrimSuffix(rest, ">"))
+		} else {
+			src, err = os.ReadFile(name)
+		}
+		if err == nil {
+			files[name] = &hcl.File{Bytes: src}
+		}
+	}
+	tw := hcl.NewDiagnosticTextWriter(w, files, 80, false)
 	tw.WriteDiagnostics(diags)
 	if diags.HasErrors() {
 		return fmt.Errorf("%d errors", len(diags.Errs()))
