@@ -2,6 +2,7 @@ package fat_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -584,5 +585,51 @@ func TestOpen(t *testing.T) {
 	}
 	if int64(len(got)) != im.Size() || !bytes.Equal(got, want.Bytes()) {
 		t.Errorf("Open streamed %d bytes, differing from WriteTo's %d", len(got), want.Len())
+	}
+}
+
+// cancelAfter is a writer that cancels a context once n bytes went through.
+type cancelAfter struct {
+	n      int64
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Write(p []byte) (int, error) {
+	c.n -= int64(len(p))
+	if c.n <= 0 {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+func TestWriteContext(t *testing.T) {
+	im, err := (&fat.Config{ModTime: epoch}).Plan([]fat.Entry{{Path: "big", Size: 4 << 20,
+		Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(make([]byte, 4<<20))), nil }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		cancelAt   int64 // bytes written before the context is cancelled; 0: before the start
+		wantAtMost int64
+	}{
+		{name: "cancelled before", cancelAt: 0, wantAtMost: 0},
+		{name: "cancelled in a file", cancelAt: 1 << 20, wantAtMost: 1<<20 + 64<<10},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if tc.cancelAt == 0 {
+				cancel()
+			}
+			n, err := im.WriteContext(ctx, &cancelAfter{n: tc.cancelAt, cancel: cancel})
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("WriteContext error %v, want context.Canceled", err)
+			}
+			if n > tc.wantAtMost {
+				t.Errorf("WriteContext wrote %d bytes after the cancel, want at most %d", n, tc.wantAtMost)
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package fat
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -165,7 +166,14 @@ func (im *Image) allocate() {
 // and naming the file. On error, the bytes written so far are a prefix of a
 // broken image; the caller should discard them.
 func (im *Image) WriteTo(w io.Writer) (int64, error) {
-	cw := &countWriter{w: w}
+	return im.WriteContext(context.Background(), w)
+}
+
+// WriteContext is WriteTo with a context: when ctx is done, writing stops
+// between two chunks of at most 64 KiB and ctx's error is returned
+// (wrapped).
+func (im *Image) WriteContext(ctx context.Context, w io.Writer) (int64, error) {
+	cw := &countWriter{w: w, ctx: ctx}
 	bw := bufio.NewWriterSize(cw, 64<<10)
 	err := im.write(bw)
 	if ferr := bw.Flush(); err == nil {
@@ -186,12 +194,17 @@ func (im *Image) Open() (io.ReadCloser, error) {
 	return pr, nil
 }
 
+// countWriter counts what reaches w and stops when ctx is done.
 type countWriter struct {
-	w io.Writer
-	n int64
+	w   io.Writer
+	n   int64
+	ctx context.Context
 }
 
 func (c *countWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, fmt.Errorf("fat: writing stopped: %w", err)
+	}
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
