@@ -14,7 +14,15 @@
 // contents: every file with its size and an opener, the generated boot loader
 // configurations, and the El Torito and hybrid boot settings. [Layout.WriteTo]
 // then streams the image front to back through the iso package, so it can go
-// to a file, a pipe or a hash. [WriteNetboot] writes the netboot folder.
+// to a file, a pipe or a hash; [Layout.NewWriter] gives the iso.Writer itself,
+// for iso.WriteFile's atomic output and a progress callback. [PlanNetboot]
+// and [Netboot.WriteDir] do the same for a netboot folder.
+//
+// Mistakes in the configuration (a missing kernel or boot loader file, a
+// volume ID that is not ISO 9660 d-characters, two contents with one
+// target, a file where a folder must be) are hcl.Diagnostics that name the
+// option and, through Spec.Places, every definition of it; their Extra has
+// a Places method. Plain Go errors are for input and output while writing.
 //
 // # Image layout
 //
@@ -40,14 +48,17 @@
 //	/strata/config.json      the merged configuration (see [ConfigPath])
 //
 // plus isoImage.contents grafted at their targets. The isolinux files are
-// there only when the image is BIOS-bootable, the EFI files only when it is
-// EFI-bootable.
+// there only when the image is BIOS- or USB-bootable, the EFI and GRUB files
+// only when it is EFI-bootable. A configuration without isoImage options
+// (the netboot base) gets the minimal image; see [FromResult].
 //
 // # Boot menus
 //
-// The default entry is labelled prependToMenuLabel + configurationName +
-// appendToMenuLabel, as NixOS labels its entries; a second entry adds
-// console=ttyS0,115200 to the command line. The kernel command line is
+// The default entry is labelled as NixOS labels its entries,
+// <prependToMenuLabel><distroName> <label><appendToMenuLabel>, with
+// isoImage.configurationName, when set, after the label (see [Spec.Label]);
+// a second entry adds console=ttyS0,115200 to the command line. GRUB echoes
+// "strata: booting <label>" before it loads the kernel. The kernel command line is
 // boot.kernelParams, space-separated, in order. The timeout is
 // boot.loader.timeout seconds; null waits for a choice, 0 boots at once.
 package media
