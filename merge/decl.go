@@ -53,6 +53,12 @@ var optionSchema = &hcl.BodySchema{
 // type (a template, copied for each evaluation since extensions add to it).
 type optBlock struct {
 	b      *hcl.Block
+	rel    Path // the label, parsed
+
+	desc, defaultText       string
+	hasDesc, hasDefaultText bool
+	readOnly, internal      bool
+
 	attrs  [nOptAttrs]*hcl.Attribute
 	t      *typ
 	diags  hcl.Diagnostics
@@ -107,6 +113,41 @@ func readOptBlock(b *hcl.Block) *optBlock {
 		}
 		nested = content.Blocks
 	}
+	label := b.Labels[0]
+	rel, err := parseDotted(label)
+	if err != nil {
+		ob.diags = append(ob.diags, newDiag(summaryBadDecl, fmt.Sprintf("The option path %q is not a path: %v.", label, err), b.LabelRanges[0]))
+		return ob
+	}
+	ob.rel = rel
+	str := func(i int) (string, bool) {
+		a := ob.attrs[i]
+		if a == nil {
+			return "", false
+		}
+		v, d := a.Expr.Value(nil)
+		if d.HasErrors() || v.Type() != cty.String || v.IsNull() || !v.IsKnown() {
+			ob.diags = append(ob.diags, newDiag(summaryBadDecl, fmt.Sprintf("The %s of option %s must be a literal string.", a.Name, label), a.Expr.Range()))
+			return "", false
+		}
+		return v.AsString(), true
+	}
+	ob.desc, ob.hasDesc = str(aDescription)
+	ob.defaultText, ob.hasDefaultText = str(aDefaultText)
+	flag := func(i int) bool {
+		a := ob.attrs[i]
+		if a == nil {
+			return false
+		}
+		v, d := a.Expr.Value(nil)
+		if d.HasErrors() || v.Type() != cty.Bool || v.IsNull() || !v.IsKnown() {
+			ob.diags = append(ob.diags, newDiag(summaryBadDecl, fmt.Sprintf("The %s of option %s must be true or false.", a.Name, label), a.Expr.Range()))
+			return false
+		}
+		return v.True()
+	}
+	ob.readOnly = flag(aReadOnly)
+	ob.internal = flag(aInternal)
 	if a := ob.attrs[aType]; a != nil {
 		t, tdiags := parseType(a.Expr)
 		ob.t = t
@@ -156,12 +197,8 @@ func (t *typ) clone() *typ {
 func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnostics {
 	b := ob.b
 	diags := append(hcl.Diagnostics(nil), ob.diags...)
-	label := b.Labels[0]
-	rel, err := parseDotted(label)
-	if err != nil {
-		return append(diags, newDiag(summaryBadDecl, fmt.Sprintf("The option path %q is not a path: %v.", label, err), b.LabelRanges[0]))
-	}
-	if ob.t == nil {
+	rel := ob.rel
+	if ob.t == nil || rel == nil {
 		return diags
 	}
 	full := prefix.child(rel...)
@@ -217,28 +254,16 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 			o.def, o.defMod, o.defRange = a.Expr, m, a.Range
 		}
 	}
-	str := func(name string) (string, *hcl.Range, bool) {
-		a := ob.attrs[optAttrIndex(name)]
-		if a == nil {
-			return "", nil, false
-		}
-		v, d := a.Expr.Value(nil)
-		if d.HasErrors() || v.Type() != cty.String || v.IsNull() || !v.IsKnown() {
-			diags = append(diags, newDiag(summaryBadDecl, fmt.Sprintf("The %s of option %s must be a literal string.", name, full), a.Expr.Range()))
-			return "", nil, false
-		}
-		r := a.Range
-		return v.AsString(), &r, true
-	}
-	if s, r, ok := str("description"); ok {
+	if ob.hasDesc {
 		if o.descRange != nil {
 			dup("description", prevDecl, b.DefRange)
 		} else {
-			o.desc, o.descRange = s, r
+			r := ob.attrs[aDescription].Range
+			o.desc, o.descRange = ob.desc, &r
 		}
 	}
-	if s, _, ok := str("defaultText"); ok {
-		o.defaultText = s
+	if ob.hasDefaultText {
+		o.defaultText = ob.defaultText
 	}
 	if a := ob.attrs[aExample]; a != nil {
 		if o.example != nil {
@@ -248,20 +273,8 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 			o.example, o.exRange = a.Expr, &r
 		}
 	}
-	flag := func(name string) bool {
-		a := ob.attrs[optAttrIndex(name)]
-		if a == nil {
-			return false
-		}
-		v, d := a.Expr.Value(nil)
-		if d.HasErrors() || v.Type() != cty.Bool || v.IsNull() || !v.IsKnown() {
-			diags = append(diags, newDiag(summaryBadDecl, fmt.Sprintf("The %s of option %s must be true or false.", name, full), a.Expr.Range()))
-			return false
-		}
-		return v.True()
-	}
-	o.readOnly = o.readOnly || flag("readOnly")
-	o.internal = o.internal || flag("internal")
+	o.readOnly = o.readOnly || ob.readOnly
+	o.internal = o.internal || ob.internal
 	if len(ob.nested) > 0 {
 		sub := o.t.subTree()
 		if sub == nil {

@@ -36,6 +36,7 @@ type cond struct {
 	sc   *scope
 	rng  hcl.Range
 	done bool
+	busy bool
 	res  int8 // 1 true, 0 false, -1 error
 }
 

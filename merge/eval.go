@@ -50,6 +50,11 @@ type optInst struct {
 	has   bool // it has a value
 	diags hcl.Diagnostics
 	info  *mergeInfo
+
+	// Used when a traversal goes into one element (needInside).
+	selState uint8
+	live     []*ddef
+	per      map[string][]*def
 }
 
 // instance is one element of a submodule: a nested evaluation whose
@@ -251,7 +256,7 @@ func (d *demand) traversal(t hcl.Traversal, depth int) {
 func (d *demand) need(root *declNode, base Path, inst *instance, p *pnode, t hcl.Traversal, rng hcl.Range) {
 	node := root
 	pn := p
-	for _, step := range t[1:] {
+	for si, step := range t[1:] {
 		var k string
 		switch s := step.(type) {
 		case hcl.TraverseAttr:
@@ -273,6 +278,9 @@ func (d *demand) need(root *declNode, base Path, inst *instance, p *pnode, t hcl
 		node = c
 		if c.opt != nil {
 			pn = pn.child(k)
+			if rest := t[si+2:]; len(rest) > 0 && d.needInside(c.opt, inst, pn, rest, rng) {
+				return
+			}
 			d.needOpt(c.opt, inst, pn, rng)
 			return
 		}
@@ -306,25 +314,124 @@ func (d *demand) needOpt(o *optDecl, inst *instance, pn *pnode, rng hcl.Range) {
 	pn.v = v
 }
 
+// needInside handles a traversal that goes on into the value of a
+// submodule option (config.fileSystems."/".device): only the element's
+// option it names is merged, so elements may read each other, as NixOS's
+// lazy attribute sets allow. It reports false when the whole option must be
+// merged instead.
+func (d *demand) needInside(o *optDecl, inst *instance, pn *pnode, rest hcl.Traversal, rng hcl.Range) bool {
+	e := d.e
+	oi := e.optInstOf(o, inst)
+	if oi == nil || oi.state == 2 {
+		return false
+	}
+	t := o.t
+	var sub *instance
+	at := pn
+	after := rest
+	switch {
+	case t.k == kSubmodule:
+		live, ok := e.selected(oi)
+		if !ok {
+			return false
+		}
+		sub = e.instance(oi.path, t, live)
+	case t.k == kAttrsOf && t.elems[0].k == kSubmodule:
+		k, ok := stepKey(rest[0])
+		if !ok {
+			return false
+		}
+		kp := oi.path.child(k)
+		sub = e.insts[kp.String()]
+		if sub == nil {
+			live, ok := e.selected(oi)
+			if !ok {
+				return false
+			}
+			if oi.per == nil {
+				_, per, diags := e.children(oi.path, t, live)
+				if diags.HasErrors() {
+					return false
+				}
+				oi.per = per
+			}
+			kdefs := oi.per[k]
+			if kdefs == nil {
+				return false
+			}
+			klive, has, kdiags := e.selectDefs(kp, kdefs, nil, nil, nil)
+			if kdiags.HasErrors() || !has {
+				return false
+			}
+			sub = e.instance(kp, t.elems[0], klive)
+		}
+		at = pn.child(k)
+		after = rest[1:]
+	default:
+		return false
+	}
+	if sub.diags.HasErrors() {
+		d.diags = append(d.diags, sub.diags...)
+		at.done, at.v = true, cty.DynamicVal
+		return true
+	}
+	nt := make(hcl.Traversal, 0, len(after)+1)
+	nt = append(nt, hcl.TraverseRoot{Name: "self"})
+	nt = append(nt, after...)
+	d.need(sub.root, sub.path, sub, at, nt, rng)
+	return true
+}
+
+// stepKey returns the attribute name or string key of a traversal step.
+func stepKey(s hcl.Traverser) (string, bool) {
+	switch s := s.(type) {
+	case hcl.TraverseAttr:
+		return s.Name, true
+	case hcl.TraverseIndex:
+		if s.Key.Type() == cty.String && s.Key.IsKnown() && !s.Key.IsNull() {
+			return s.Key.AsString(), true
+		}
+	}
+	return "", false
+}
+
+// selected returns an option's surviving definitions, once; false when
+// they cannot be had now (errors, or they are being computed).
+func (e *evaluator) selected(oi *optInst) ([]*ddef, bool) {
+	switch oi.selState {
+	case 1:
+		return nil, false
+	case 2:
+		return oi.live, oi.live != nil
+	}
+	oi.selState = 1
+	sc := &scope{mod: oi.decl.defMod, inst: oi.inst}
+	live, has, diags := e.selectDefs(oi.path, oi.defs, oi.decl, sc, nil)
+	if diags.HasErrors() || !has {
+		live = nil
+	}
+	oi.live, oi.selState = live, 2
+	return live, live != nil
+}
+
 // pnode is a partial object: the parts of config (or self) an expression
 // reads.
 type pnode struct {
 	done bool
 	v    cty.Value
-	kids map[string]*pnode
 	keys []string
+	kids []*pnode
 }
 
 func (p *pnode) child(k string) *pnode {
-	if c := p.kids[k]; c != nil {
-		return c
-	}
-	if p.kids == nil {
-		p.kids = map[string]*pnode{}
+	for i, kk := range p.keys {
+		if kk == k {
+			return p.kids[i]
+		}
 	}
 	c := &pnode{}
-	p.kids[k] = c
 	p.keys = append(p.keys, k)
+	p.kids = append(p.kids, c)
 	return c
 }
 
@@ -333,8 +440,8 @@ func (p *pnode) value() cty.Value {
 		return p.v
 	}
 	m := make(map[string]cty.Value, len(p.kids))
-	for k, c := range p.kids {
-		m[k] = c.value()
+	for i, c := range p.kids {
+		m[p.keys[i]] = c.value()
 	}
 	return cty.ObjectVal(m)
 }

@@ -66,6 +66,18 @@ type mergeInfo struct {
 // value: conditions, then priorities, then order, then the type's merge
 // (spec sections 2 to 5). has is false when nothing defines it.
 func (e *evaluator) mergeDefs(p Path, t *typ, defs []*def, decl *optDecl, declSc *scope, info *mergeInfo) (cty.Value, bool, hcl.Diagnostics) {
+	live, has, diags := e.selectDefs(p, defs, decl, declSc, info)
+	if !has || diags.HasErrors() {
+		return cty.DynamicVal, has, diags
+	}
+	v, diags := e.mergeTyped(p, t, live)
+	return v, true, diags
+}
+
+// selectDefs does the first half of mergeDefs: it discharges the
+// definitions, adds the declaration's default, keeps those with the lowest
+// priority number and sorts them by order.
+func (e *evaluator) selectDefs(p Path, defs []*def, decl *optDecl, declSc *scope, info *mergeInfo) ([]*ddef, bool, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	var ds []*ddef
 	if decl != nil && decl.def != nil {
@@ -89,13 +101,13 @@ func (e *evaluator) mergeDefs(p Path, t *typ, defs []*def, decl *optDecl, declSc
 		}
 	}
 	if diags.HasErrors() {
-		return cty.DynamicVal, true, diags
+		return nil, true, diags
 	}
 	if decl != nil && decl.readOnly && len(ds) > 1 {
-		return cty.DynamicVal, true, hcl.Diagnostics{e.multiple(p, "is read-only, but it is set more than once", ds)}
+		return nil, true, hcl.Diagnostics{e.multiple(p, "is read-only, but it is set more than once", ds)}
 	}
 	if len(ds) == 0 {
-		return cty.NilVal, false, nil
+		return nil, false, nil
 	}
 	best := ds[0].prio
 	for _, d := range ds {
@@ -121,8 +133,7 @@ func (e *evaluator) mergeDefs(p Path, t *typ, defs []*def, decl *optDecl, declSc
 		}
 	}
 	sort.SliceStable(live, func(i, j int) bool { return live[i].order < live[j].order })
-	v, diags := e.mergeTyped(p, t, live)
-	return v, true, diags
+	return live, true, nil
 }
 
 // discharge evaluates a definition's conditions and reads its wrappers
@@ -285,12 +296,17 @@ func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 		}
 		return c.res == 1, nil
 	}
-	c.done = true
+	if c.busy {
+		return false, hcl.Diagnostics{newDiag(summaryCycle,
+			fmt.Sprintf("The condition at %s, on the definition of %s, depends on itself (through the options it reads): a cycle.", where(c.rng), p), c.rng)}
+	}
+	c.busy = true
 	v := c.v
 	var diags hcl.Diagnostics
 	if c.x != nil {
 		v, diags = e.evalExpr(c.x, c.sc)
 	}
+	c.busy, c.done = false, true
 	if diags.HasErrors() {
 		c.res = -1
 		return false, diags
@@ -554,6 +570,11 @@ func (e *evaluator) mergeList(p Path, t *typ, ds []*ddef) (cty.Value, hcl.Diagno
 				elems = append(elems, valThunk(ev))
 			}
 		}
+		if t.k == kNonEmptyListOf && len(elems) == 0 {
+			// NixOS checks each definition of a non-empty list.
+			diags = append(diags, e.typeError(p, t, d, cty.EmptyTupleVal))
+			continue
+		}
 		for j, el := range elems {
 			ep := p.child(fmt.Sprintf("[definition %d-entry %d]", i+1, j+1))
 			var eds []*ddef
@@ -692,48 +713,57 @@ func (e *evaluator) mergeAnything(p Path, ds []*ddef) (cty.Value, hcl.Diagnostic
 // mergeSubmodule evaluates one submodule element: its definitions are the
 // modules of a nested evaluation, in reverse (spec section 2).
 func (e *evaluator) mergeSubmodule(p Path, t *typ, ds []*ddef) (cty.Value, hcl.Diagnostics) {
-	inst := e.insts[p.String()]
-	if inst == nil {
-		inst = &instance{path: p, name: p[len(p)-1], root: t.sub, opts: map[*optDecl]*optInst{}}
-		e.insts[p.String()] = inst
-		var diags hcl.Diagnostics
-		for _, o := range collectOpts(t.sub) {
-			inst.opts[o] = &optInst{decl: o, path: p.child(o.path...), inst: inst}
-		}
-		emit := func(o *optDecl, d *def) {
-			oi := inst.opts[o]
-			oi.defs = append(oi.defs, d)
-		}
-		for i := len(ds) - 1; i >= 0; i-- {
-			d := ds[i]
-			sc := &scope{mod: d.sc.mod, inst: inst}
-			if len(d.sub) > 0 {
-				diags = append(diags, e.pushDown(t.sub, p, item{keys: d.sub, th: d.th, rng: d.rng}, wrappers{}, sc, emit)...)
-				continue
-			}
-			its, ok, id := e.objectItems(d.th, d.sc)
-			if id.HasErrors() {
-				diags = append(diags, id...)
-				continue
-			}
-			if !ok {
-				v, _ := d.value(e)
-				diags = append(diags, e.typeError(p, t, d, v))
-				continue
-			}
-			for _, it := range its {
-				if it.rng == (hcl.Range{}) {
-					it.rng = d.rng
-				}
-				diags = append(diags, e.pushDown(t.sub, p, it, wrappers{}, sc, emit)...)
-			}
-		}
-		inst.diags = diags
-	}
+	inst := e.instance(p, t, ds)
 	if inst.diags.HasErrors() {
 		return cty.DynamicVal, inst.diags
 	}
 	return e.treeValue(t.sub, inst, ds[0].rng)
+}
+
+// instance returns the submodule element at p, made from its surviving
+// definitions the first time. Later calls (a whole merge after a demand of
+// one of its options) find the same element.
+func (e *evaluator) instance(p Path, t *typ, ds []*ddef) *instance {
+	key := p.String()
+	if inst := e.insts[key]; inst != nil {
+		return inst
+	}
+	inst := &instance{path: p, name: p[len(p)-1], root: t.sub, opts: map[*optDecl]*optInst{}}
+	e.insts[key] = inst
+	var diags hcl.Diagnostics
+	for _, o := range collectOpts(t.sub) {
+		inst.opts[o] = &optInst{decl: o, path: p.child(o.path...), inst: inst}
+	}
+	emit := func(o *optDecl, d *def) {
+		oi := inst.opts[o]
+		oi.defs = append(oi.defs, d)
+	}
+	for i := len(ds) - 1; i >= 0; i-- {
+		d := ds[i]
+		sc := &scope{mod: d.sc.mod, inst: inst}
+		if len(d.sub) > 0 {
+			diags = append(diags, e.pushDown(t.sub, p, item{keys: d.sub, th: d.th, rng: d.rng}, wrappers{}, sc, emit)...)
+			continue
+		}
+		its, ok, id := e.objectItems(d.th, d.sc)
+		if id.HasErrors() {
+			diags = append(diags, id...)
+			continue
+		}
+		if !ok {
+			v, _ := d.value(e)
+			diags = append(diags, e.typeError(p, t, d, v))
+			continue
+		}
+		for _, it := range its {
+			if it.rng == (hcl.Range{}) {
+				it.rng = d.rng
+			}
+			diags = append(diags, e.pushDown(t.sub, p, it, wrappers{}, sc, emit)...)
+		}
+	}
+	inst.diags = diags
+	return inst
 }
 
 // collectOpts lists the options of a tree.

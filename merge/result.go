@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/big"
-	"sort"
 	"strconv"
 	"unicode/utf8"
 
@@ -226,20 +225,17 @@ func appendJSONValue(b []byte, v cty.Value, short bool) []byte {
 		x, _ := f.Float64()
 		return strconv.AppendFloat(b, x, 'g', -1, 64)
 	case isObject(ty):
-		keys := make([]string, 0, v.LengthInt())
-		m := v.AsValueMap()
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		// cty iterates the attributes of an object in sorted order.
 		b = append(b, '{')
-		for i, k := range keys {
+		i := 0
+		for it := v.ElementIterator(); it.Next(); i++ {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, k)
+			k, ev := it.Element()
+			b = appendJSONString(b, k.AsString())
 			b = append(b, ':')
-			b = appendJSONValue(b, m[k], short)
+			b = appendJSONValue(b, ev, short)
 		}
 		return append(b, '}')
 	case isList(ty):
