@@ -52,8 +52,8 @@ var optionSchema = &hcl.BodySchema{
 // optBlock is an option block read once at load: its attributes and its
 // type (a template, copied for each evaluation since extensions add to it).
 type optBlock struct {
-	b      *hcl.Block
-	rel    Path // the label, parsed
+	b   *hcl.Block
+	rel Path // the label, parsed
 
 	desc, defaultText       string
 	hasDesc, hasDefaultText bool
