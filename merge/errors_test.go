@@ -280,3 +280,20 @@ func TestAllAssertionsReported(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestBadTypes checks that malformed types are located errors, not panics
+// (reduction of a FuzzEval crash: enum() with no argument).
+func TestBadTypes(t *testing.T) {
+	for _, ty := range []string{"enum()", "strMatching()", "separatedString()", "intBetween(1)", "oneOf()", "either(int)", "listOf()", "attrsOf(nope)", "foo", "str(1)", "a.b", "1"} {
+		t.Run(ty, func(t *testing.T) {
+			_, diags := evalFiles(map[string]string{"main.hcl": "option \"a\" {\n  type = " + ty + "\n}\n"}, "")
+			if !diags.HasErrors() {
+				t.Fatal("no error")
+			}
+			d := diags[0]
+			if d.Subject == nil || d.Subject.Filename != "main.hcl" || d.Subject.Start.Line != 2 {
+				t.Errorf("error not at main.hcl:2: %s", renderDiags(diags))
+			}
+		})
+	}
+}

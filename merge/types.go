@@ -136,6 +136,9 @@ func parseTypeSyntax(x hclsyntax.Expression) (*typ, hcl.Diagnostics) {
 			return &typ{k: k, elems: []*typ{e}, src: n + "(" + e.src + ")"}, nil
 		}
 		lit := func(i int) (cty.Value, bool) {
+			if i >= len(args) {
+				return cty.NilVal, false
+			}
 			v, diags := args[i].Value(nil)
 			return v, !diags.HasErrors() && v.IsWhollyKnown() && !v.IsNull()
 		}
