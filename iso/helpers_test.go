@@ -60,7 +60,8 @@ type listing struct {
 // readBack lists an image's Rock Ridge tree with kdomanski/iso9660, the
 // independent reader. Limits of that reader worked around here:
 //   - it lists each extent of a multi-extent file as an entry of its own;
-//     consecutive entries of one name are summed;
+//     an entry after a file of one name and 0xFFFFF800 bytes is summed
+//     into it;
 //   - it does not follow Rock Ridge relocation: a relocated directory's
 //     placeholder looks like an empty directory (listing it would panic in
 //     GetChildren, capacity -2, so it is not listed) and rr_moved is left out;
@@ -95,6 +96,7 @@ func readBack(t *testing.T, ra io.ReaderAt) listing {
 		known = known && d.Size() <= 2048
 		var shapes []string
 		var lastName string
+		var lastSize int64
 		for _, c := range kids {
 			name := c.Name()
 			if prefix == "" && strings.HasPrefix(name, "rr_moved") && c.IsDir() {
@@ -104,7 +106,10 @@ func readBack(t *testing.T, ra io.ReaderAt) listing {
 			if !e.Dir && !e.Symlink {
 				e.Size = c.Size()
 			}
-			if name == lastName && !e.Dir && len(shapes) > 0 {
+			// All extents of a multi-extent file but the last have
+			// 0xFFFFF800 bytes, as this writer makes them.
+			if name == lastName && !e.Dir && lastSize == 0xFFFFF800 {
+				lastSize = e.Size
 				// Next extent of a multi-extent file.
 				p := prefix + name
 				g := l.named[p]
@@ -117,7 +122,7 @@ func readBack(t *testing.T, ra io.ReaderAt) listing {
 				shapes[len(shapes)-1] = fmt.Sprintf("f:%d", prev+e.Size)
 				continue
 			}
-			lastName = name
+			lastName, lastSize = name, e.Size
 			p := prefix + name
 			named := known && (c.Mode().Perm() != 0 || e.Symlink)
 			if named {
