@@ -233,6 +233,7 @@ func diffKeys(v cty.Value) []string {
 	if !diffIsObject(v) {
 		return nil
 	}
+	v, _ = v.Unmark()
 	var ks []string
 	for it := v.ElementIterator(); it.Next(); {
 		k, _ := it.Element()
@@ -246,6 +247,7 @@ func diffGet(v cty.Value, k string) cty.Value {
 	if !diffIsObject(v) {
 		return cty.NilVal
 	}
+	v, _ = v.Unmark()
 	if v.Type().IsObjectType() {
 		if !v.Type().HasAttribute(k) {
 			return cty.NilVal
@@ -265,8 +267,8 @@ func diffSame(a, b cty.Value) bool {
 	if a == cty.NilVal || b == cty.NilVal {
 		return a == cty.NilVal && b == cty.NilVal
 	}
-	a, _ = a.UnmarkDeep()
-	b, _ = b.UnmarkDeep()
+	a, _ = a.Unmark()
+	b, _ = b.Unmark()
 	if !a.IsKnown() || !b.IsKnown() {
 		return a.RawEquals(b)
 	}
