@@ -195,7 +195,7 @@ func plain(v cty.Value) any {
 	if v == cty.NilVal {
 		return nil
 	}
-	v, _ = v.UnmarkDeep()
+	v, _ = v.Unmark()
 	if !v.IsKnown() {
 		return unknown{Type: v.Type().FriendlyName()}
 	}
