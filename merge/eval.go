@@ -49,7 +49,6 @@ type optInst struct {
 	val   cty.Value
 	has   bool // it has a value
 	diags hcl.Diagnostics
-	info  *mergeInfo
 
 	// Used when a traversal goes into one element (needInside).
 	selState uint8
@@ -473,9 +472,8 @@ func (e *evaluator) value(o *optInst, from hcl.Range) (cty.Value, bool, hcl.Diag
 	}
 	o.state = 1
 	e.stack = append(e.stack, frame{o: o, rng: from})
-	o.info = &mergeInfo{}
 	sc := &scope{mod: o.decl.defMod, inst: o.inst}
-	v, has, diags := e.mergeDefs(o.path, o.decl.t, o.defs, o.decl, sc, o.info)
+	v, has, diags := e.mergeDefs(o.path, o.decl.t, o.defs, o.decl, sc, nil)
 	e.stack = e.stack[:len(e.stack)-1]
 	if !has && !diags.HasErrors() {
 		diags = append(diags, newDiag(summaryNoValue,

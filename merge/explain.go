@@ -35,8 +35,14 @@ func (r *Result) Explain(path string) (*Explanation, hcl.Diagnostics) {
 	if has && !vdiags.HasErrors() {
 		ex.Value = v
 	}
-	if oi.info != nil {
-		for _, d := range oi.info.all {
+	// The definitions are discharged again to record what became of each:
+	// conditions are remembered, so this gives the same answer as the merge
+	// without keeping every merge's records alive.
+	info := &mergeInfo{}
+	{
+		sc := &scope{mod: oi.decl.defMod, inst: oi.inst}
+		e.selectDefs(oi.path, oi.defs, oi.decl, sc, info)
+		for _, d := range info.all {
 			def := &Definition{Range: d.rng, Priority: d.prio, Order: d.order, Status: d.status, Default: d.isDefault}
 			if _, dropped := d.status.(Dropped); !dropped && d.status != nil {
 				if dv, dd := d.value(e); !dd.HasErrors() && dv.IsWhollyKnown() {
