@@ -5,5 +5,7 @@
 // without documentation fails "go test ./...". The rules are those of
 // "Go Doc Comments" (go.dev/doc/comment): every exported name, and every
 // package, has a comment right before its declaration. A const or var
-// group's comment documents every name in the group.
+// group's comment documents every name in the group. The comment of a
+// function, method or type starts with its name (after "A", "An" or "The"
+// if need be), and a package comment with "Package x".
 package doccheck

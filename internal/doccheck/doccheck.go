@@ -156,6 +156,9 @@ func checkFile(fset *token.FileSet, f *ast.File) []Problem {
 			}
 			if d.Doc == nil {
 				missing(d.Pos(), name)
+			} else if p, bad := wrongStart(d.Doc, d.Name.Name); bad {
+				p.Pos, p.Name = fset.Position(d.Pos()), name
+				problems = append(problems, p)
 			}
 		case *ast.GenDecl:
 			for _, spec := range d.Specs {
@@ -164,8 +167,20 @@ func checkFile(fset *token.FileSet, f *ast.File) []Problem {
 					if !ast.IsExported(s.Name.Name) {
 						continue
 					}
+					// The spec's own comment, or the declaration's
+					// when it declares this type alone, must name
+					// it; a group's comment may describe the group.
+					doc := s.Doc
+					if doc == nil && len(d.Specs) == 1 {
+						doc = d.Doc
+					}
 					if s.Doc == nil && d.Doc == nil {
 						missing(s.Pos(), s.Name.Name)
+					} else if doc != nil {
+						if p, bad := wrongStart(doc, s.Name.Name); bad {
+							p.Pos, p.Name = fset.Position(s.Pos()), s.Name.Name
+							problems = append(problems, p)
+						}
 					}
 				case *ast.ValueSpec:
 					// A trailing line comment also documents a name
@@ -181,6 +196,29 @@ func checkFile(fset *token.FileSet, f *ast.File) []Problem {
 		}
 	}
 	return problems
+}
+
+// wrongStart reports a doc comment that does not start with the name it
+// documents, as Go doc comments do ("Go Doc Comments": the first sentence
+// begins with the name). An article before the name is allowed ("A Writer
+// ..."), and so is a comment that is only a deprecation notice.
+func wrongStart(doc *ast.CommentGroup, name string) (Problem, bool) {
+	text := doc.Text()
+	if strings.HasPrefix(text, "Deprecated:") {
+		return Problem{}, false
+	}
+	for _, prefix := range []string{"", "A ", "An ", "The "} {
+		rest, ok := strings.CutPrefix(text, prefix+name)
+		if ok && (rest == "" || !isIdentByte(rest[0])) {
+			return Problem{}, false
+		}
+	}
+	first, _, _ := strings.Cut(text, "\n")
+	return Problem{What: fmt.Sprintf("doc comment should start with %q, not %q", name, first)}, true
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // receiverType returns the name of a method's receiver type, without the

@@ -101,6 +101,40 @@ func F() {}
 			},
 		},
 		{
+			name: "comments that do not start with the name",
+			files: fstest.MapFS{
+				"a/doc.go": {Data: []byte("// Package a does things.\npackage a\n")},
+				"a/a.go": {Data: []byte(`package a
+
+// Makes a thing.
+func New() {}
+
+// A Thing is a thing; an article is fine.
+type Thing struct{}
+
+// Things is not Thing.
+func (Thing) Thing() {}
+
+// Group of types: the group comment may say anything.
+type (
+	X int
+	// Y is documented on its own.
+	Y int
+	// This is not Y's name.
+	Z int
+)
+
+// Deprecated: use New.
+func Old() {}
+`)},
+			},
+			want: []string{
+				`a/a.go:4: New: doc comment should start with "New", not "Makes a thing."`,
+				`a/a.go:10: Thing.Thing: doc comment should start with "Thing", not "Things is not Thing."`,
+				`a/a.go:18: Z: doc comment should start with "Z", not "This is not Y's name."`,
+			},
+		},
+		{
 			name: "package comment",
 			files: fstest.MapFS{
 				"nodoc/a.go":   {Data: []byte("package nodoc\n")},
