@@ -4,9 +4,14 @@
 // rendered diagnostics when the configuration has errors, then asserts
 // values at option paths with [Value], whose failures are go-cmp diffs.
 // [Cty] is the go-cmp option that compares cty.Values by content; use it
-// in your own cmp.Diff calls too. [Warnings] and [FailedAssertions] check
-// the messages of warn and assert blocks, and [Golden] compares the JSON of
-// a path with a file that "go test -update" rewrites.
+// in your own cmp.Diff calls too. [Warnings] checks the messages of warn
+// blocks; a configuration that must fail is evaluated with [EvalErrors],
+// and [FailedAssertions] checks the messages of its failed assert blocks.
+// [Golden] compares the JSON of a path with a file that "go test -update"
+// rewrites, and [Render] shows diagnostics with their source lines.
+//
+// [Value] decodes strictly: an attribute the wanted Go value has no field
+// for is a failure, so a test cannot pass by ignoring part of a value.
 //
 // The helpers report with t.Errorf, so one test shows every mismatch, and
 // stop the test with t.Fatalf only when it cannot go on (Eval).
