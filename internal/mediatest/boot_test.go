@@ -166,13 +166,13 @@ func imageFile(t *testing.T, image, p string) []byte {
 // bootcheck boots target in mode and checks every expected line.
 func bootcheck(t *testing.T, mode, target string, lines ...string) {
 	t.Helper()
-	args := []string{"--mode", mode, "--timeout", "240"}
+	args := []string{"--mode", mode, "--timeout", "400"}
 	for _, l := range lines {
 		args = append(args, "--expect-line", l)
 	}
 	logFile := filepath.Join(t.TempDir(), "console.log")
 	args = append(args, "--log", logFile, target)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	out := command(t, ctx, "", nil, tool(t, "bootcheck"), args...)
 	if !strings.Contains(out, "1 passed, 0 failed") {
@@ -190,6 +190,7 @@ func bootcheck(t *testing.T, mode, target string, lines ...string) {
 // host's parameters, and read back the configuration and the boot menu
 // exactly as strata wrote them.
 func TestLiveISO(t *testing.T) {
+	t.Parallel()
 	isocheck := tool(t, "isocheck")
 	tool(t, "bootcheck")
 	needQEMU(t)
@@ -247,6 +248,7 @@ func TestLiveISO(t *testing.T) {
 // TestNetboot builds the netboot example with build.sh and boots the
 // folder through iPXE over QEMU's TFTP.
 func TestNetboot(t *testing.T) {
+	t.Parallel()
 	tool(t, "bootcheck")
 	needQEMU(t)
 	in := bootInputs(t)
@@ -263,6 +265,7 @@ func TestNetboot(t *testing.T) {
 // parameter, the volume ID and the menu label) and boots the result: each
 // change must reach the booted machine.
 func TestChangedHost(t *testing.T) {
+	t.Parallel()
 	tool(t, "bootcheck")
 	needQEMU(t)
 	in := bootInputs(t)

@@ -10,6 +10,7 @@
 // Debian packages once, into .cache/boot-inputs, or STRATA_BOOT_INPUTS).
 // Where any of that is missing they skip, saying so, unless the environment
 // variable CI is set: CI installs everything, so there they fail instead.
-// Each boot takes 15 to 60 seconds under software emulation; the boots run
-// two at a time.
+// Each boot takes 15 to 60 seconds under software emulation (up to about two
+// minutes on a loaded machine); the tests and boots run as many at a time as
+// go test's -parallel allows (GOMAXPROCS, two on a two-core machine).
 package mediatest
