@@ -44,7 +44,13 @@ func repoRoot(t *testing.T) string {
 // when the repository builds.
 func runModule(t *testing.T, files map[string]string) string {
 	t.Helper()
-	goCmd := goTool(t)
+	return goIn(t, writeModule(t, files), "run", ".")
+}
+
+// writeModule writes files into a new module outside the repository (see
+// runModule) and returns its directory.
+func writeModule(t *testing.T, files map[string]string) string {
+	t.Helper()
 	root := repoRoot(t)
 	dir := t.TempDir()
 	gomod := "module example.com/embedder\n\ngo 1.26\n\n" +
@@ -65,9 +71,17 @@ func runModule(t *testing.T, files map[string]string) string {
 			t.Fatal(err)
 		}
 	}
+	return dir
+}
+
+// goIn runs the go command with args in the module at dir and returns its
+// standard output; a failure stops the test with both outputs.
+func goIn(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	goCmd := goTool(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, goCmd, "run", ".")
+	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = dir
 	// -mod=mod lets the go command complete the new module's requirements
 	// from strata's go.mod; GOPROXY and GOMODCACHE come from the
@@ -79,7 +93,7 @@ func runModule(t *testing.T, files map[string]string) string {
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		t.Fatalf("go run in the outside module: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+		t.Fatalf("go %s in the outside module: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, stdout.String(), stderr.String())
 	}
 	return stdout.String()
 }
@@ -120,5 +134,33 @@ func main() {
 	})
 	if want := "60 (mkImageMediaOverride) true\n"; got != want {
 		t.Errorf("output = %q, want %q", got, want)
+	}
+}
+
+// TestMergetestFromOutside runs the tests of an outside module that uses
+// mergetest: Eval, Value with go-cmp, Warnings, and Golden, whose file is
+// written by "go test -update" and then checked by a plain "go test".
+func TestMergetestFromOutside(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "hosttest", "host_test.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := writeModule(t, map[string]string{
+		"host.go":      "// Package host holds a host configuration and its tests.\npackage host\n",
+		"host_test.go": string(src),
+	})
+	goIn(t, dir, "test", "-count=1", ".", "-update")
+	golden, err := os.ReadFile(filepath.Join(dir, "testdata", "filesystems.json"))
+	if err != nil {
+		t.Fatalf("go test -update wrote no golden file: %v", err)
+	}
+	if !strings.Contains(string(golden), `"/nix/.ro-store"`) {
+		t.Errorf("golden file lacks the installer's file systems:\n%s", golden)
+	}
+	out := goIn(t, dir, "test", "-count=1", "-v", ".")
+	for _, want := range []string{"--- PASS: TestHost", "--- PASS: TestGolden"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("go test output lacks %q:\n%s", want, out)
+		}
 	}
 }
