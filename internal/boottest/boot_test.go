@@ -61,6 +61,18 @@ func skipOrFail(t *testing.T, format string, args ...any) {
 // sharedTools returns ../shared/tools, relative to the repository root.
 func sharedTools(t *testing.T) string {
 	t.Helper()
+	tools := filepath.Join(repoRoot(t), "..", "shared", "tools")
+	for _, name := range []string{"make-boot-fixture", "bootcheck", "isocheck"} {
+		if _, err := os.Stat(filepath.Join(tools, name)); err != nil {
+			skipOrFail(t, "../shared/tools/%s is absent (the shared tools sit next to the repository)", name)
+		}
+	}
+	return tools
+}
+
+// repoRoot returns the directory of go.mod.
+func repoRoot(t *testing.T) string {
+	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
@@ -75,13 +87,7 @@ func sharedTools(t *testing.T) string {
 		}
 		dir = parent
 	}
-	tools := filepath.Join(dir, "..", "shared", "tools")
-	for _, name := range []string{"make-boot-fixture", "bootcheck", "isocheck"} {
-		if _, err := os.Stat(filepath.Join(tools, name)); err != nil {
-			skipOrFail(t, "../shared/tools/%s is absent (the shared tools sit next to the repository)", name)
-		}
-	}
-	return tools
+	return dir
 }
 
 // installFlag is the shared tools' --install under CI (which runs as root
@@ -284,7 +290,7 @@ func buildImage(t *testing.T, fx string, files []source) image {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img := image{path: filepath.Join(t.TempDir(), "live.iso"), sha256: map[string]string{}}
+	img := image{path: filepath.Join(t.TempDir(), "live.iso")}
 	f, err := os.Create(img.path)
 	if err != nil {
 		t.Fatal(err)
@@ -296,6 +302,14 @@ func buildImage(t *testing.T, fx string, files []source) image {
 	if err != nil {
 		t.Fatalf("building %s: %v", img.path, err)
 	}
+	img.sha256 = checkedSums(t, files)
+	return img
+}
+
+// checkedSums returns the sha256 of the files the kernel reads back.
+func checkedSums(t *testing.T, files []source) map[string]string {
+	t.Helper()
+	sums := map[string]string{}
 	for _, s := range files {
 		for _, c := range checked {
 			if "/"+s.path != c {
@@ -311,13 +325,13 @@ func buildImage(t *testing.T, fx string, files []source) image {
 			if err != nil {
 				t.Fatal(err)
 			}
-			img.sha256[c] = hex.EncodeToString(h.Sum(nil))
+			sums[c] = hex.EncodeToString(h.Sum(nil))
 		}
 	}
-	if len(img.sha256) != len(checked) {
+	if len(sums) != len(checked) {
 		t.Fatalf("the tree lacks some of %v", checked)
 	}
-	return img
+	return sums
 }
 
 // stage writes the tree to a directory, for isocheck --compare-dir.
@@ -439,6 +453,34 @@ func checkImage(t *testing.T, tools string, img image, src string, modes, extra 
 			}
 		})
 	}
+}
+
+// TestMkiso boots the image that the command line tool, `strata mkiso`,
+// writes from a folder: the fixture's files and an ESP made by iso/fat, laid
+// out as in TestBoot.
+func TestMkiso(t *testing.T) {
+	tools := sharedTools(t)
+	installTools(t, tools)
+	needQEMU(t)
+	fx := makeFixture(t, tools)
+
+	bin := filepath.Join(t.TempDir(), "strata")
+	gobuild := exec.Command("go", "build", "-o", bin, "./cmd/strata")
+	gobuild.Dir = repoRoot(t)
+	if out, err := gobuild.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/strata: %v\n%s", err, out)
+	}
+	files := fixtureTree(t, fx, fatESP(t, fx))
+	src := stage(t, files)
+	img := image{path: filepath.Join(t.TempDir(), "live.iso"), sha256: checkedSums(t, files)}
+	cmd := exec.Command(bin, "mkiso", "-o", img.path, "--volume-id", "STRATA_LIVE",
+		"--bios-boot", "isolinux/isolinux.bin", "--boot-catalog", "isolinux/boot.cat",
+		"--efi-boot", "boot/efiboot.img", "--hybrid-mbr", filepath.Join(fx, "isohdpfx.bin"), src)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("SOURCE_DATE_EPOCH=%d", epoch.Unix()))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("strata mkiso: %v\n%s", err, out)
+	}
+	checkImage(t, tools, img, src, modes, nil)
 }
 
 // TestBootInputs boots images made from what the project's own
