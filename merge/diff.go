@@ -58,8 +58,8 @@ type Side struct {
 // options declared on one side only, and the options whose values differ.
 // Values are compared as values: a definition that moved to another file
 // or changed priority without changing the value is not a change. An
-// option that cannot be computed on either side is compared as having no
-// value, and its Side carries the diagnostics.
+// option whose value cannot be computed on a side is compared as having no
+// value there, and that Side carries the diagnostics.
 //
 // Diff reads both results but never changes them; it panics if either is
 // nil.
@@ -84,9 +84,9 @@ func Diff(a, b *Result) Changes {
 		ob, inB := bo[k]
 		switch {
 		case !inA:
-			cs = append(cs, &Change{Path: ob.Path, New: diffSide(b, ob.Path, true)})
+			cs = append(cs, &Change{Path: ob.Path, New: diffSide(b, ob.Path)})
 		case !inB:
-			cs = append(cs, &Change{Path: oa.Path, Old: diffSide(a, oa.Path, true)})
+			cs = append(cs, &Change{Path: oa.Path, Old: diffSide(a, oa.Path)})
 		default:
 			if c := diffOption(a, b, oa.Path); c != nil {
 				cs = append(cs, c)
@@ -117,22 +117,19 @@ func diffTopOptions(r *Result) map[string]*Option {
 	return top
 }
 
-// diffSide gets the value at p in r and, when explain is set, the definitions
-// behind it.
-func diffSide(r *Result, p Path, explain bool) *Side {
+// diffSide gets the value at p in r and the definitions behind it.
+func diffSide(r *Result, p Path) *Side {
 	s := &Side{}
 	v, diags := r.Get(p.String())
 	s.Diagnostics = append(s.Diagnostics, diags...)
 	if !diags.HasErrors() {
 		s.Value = v
 	}
-	if explain {
-		x, diags := r.Explain(p.String())
-		if diags.HasErrors() || x == nil {
-			s.Diagnostics = append(s.Diagnostics, diags...)
-		} else {
-			s.Definitions = x.Definitions
-		}
+	x, diags := r.Explain(p.String())
+	if diags.HasErrors() || x == nil {
+		s.Diagnostics = append(s.Diagnostics, diags...)
+	} else {
+		s.Definitions = x.Definitions
 	}
 	return s
 }
@@ -151,7 +148,7 @@ func diffOption(a, b *Result, p Path) *Change {
 	if diffSame(va, vb) {
 		return nil
 	}
-	c := &Change{Path: p, Old: diffSide(a, p, true), New: diffSide(b, p, true)}
+	c := &Change{Path: p, Old: diffSide(a, p), New: diffSide(b, p)}
 	if diffIsObject(va) && diffIsObject(vb) {
 		var parts []Path
 		diffParts(va, vb, p, &parts)
