@@ -466,3 +466,41 @@ config {
 	//       web.hcl:3: option default, shadowed by 50 (mkForce) at host.hcl:4,11-31 = 80
 	//       host.hcl:4: priority 50 (mkForce), merged = 8080
 }
+
+// TestDiffNoValue checks an option with no value on one side: it is a
+// change, and that side says why there is no value.
+func TestDiffNoValue(t *testing.T) {
+	fsys := fstest.MapFS{
+		"decl.hcl": {Data: []byte("option \"networking.hostName\" {\n  type = str\n}\n")},
+		"host.hcl": {Data: []byte("imports = [\"./decl.hcl\"]\nconfig {\n  networking { hostName = \"web1\" }\n}\n")},
+	}
+	c := &merge.Config{FS: fsys}
+	a, diags := c.Eval("decl.hcl")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	b, diags := c.Eval("host.hcl")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	cs := merge.Diff(a, b)
+	if len(cs) != 1 || cs[0].Path.String() != "networking.hostName" {
+		t.Fatalf("Diff = %v, want one change of networking.hostName", summarize(cs))
+	}
+	if v := cs[0].Old.Value; v != cty.NilVal {
+		t.Errorf("old value = %#v, want none", v)
+	}
+	if !cs[0].Old.Diagnostics.HasErrors() {
+		t.Errorf("old side has no diagnostics saying why it has no value")
+	}
+	if cs[0].New.Value.AsString() != "web1" {
+		t.Errorf("new value = %#v, want web1", cs[0].New.Value)
+	}
+	text := cs.String()
+	if want := `~ networking.hostName: (none) -> "web1"`; !strings.Contains(text, want) {
+		t.Errorf("output lacks %q:\n%s", want, text)
+	}
+	if s := merge.Diff(a, a).String(); s != "" {
+		t.Errorf("Diff of a result with an option without value against itself = %q, want nothing", s)
+	}
+}
