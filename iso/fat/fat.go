@@ -37,7 +37,7 @@ var ErrTooLarge = errors.New("fat: entries do not fit")
 
 // ErrSizeChanged is returned (wrapped) by [Image.WriteTo] when a file's
 // content is not exactly as long as its planned Size.
-var ErrSizeChanged = errors.New("fat: file size changed since planning")
+var ErrSizeChanged = errors.New("file size changed since planning")
 
 // Config holds the settings of an image. The zero value works: no volume
 // label, a volume serial derived from the entries, every timestamp
@@ -66,8 +66,9 @@ type Config struct {
 	Size int64
 
 	// RootEntries is the number of 32-byte entries of the fixed root
-	// directory, rounded up to a multiple of 16. Zero means 512, or more if
-	// the root's entries need it.
+	// directory (at most 4096), rounded up to a multiple of 16; fewer than
+	// the root's entries need is an error. Zero means 512, or more if the
+	// root's entries need it.
 	RootEntries int
 }
 
@@ -234,9 +235,13 @@ func (c *Config) Plan(entries []Entry) (*Image, error) {
 	if rootNeed > 4096 {
 		return nil, fmt.Errorf("fat: the root directory needs %d entries; FAT12/16 allow at most 4096 (put files in a subdirectory)", rootNeed)
 	}
-	im.rootEntries = uint32(max(c.RootEntries, defaultRoot, rootNeed)+15) / 16 * 16
-	if c.RootEntries != 0 && rootNeed > c.RootEntries {
-		return nil, fmt.Errorf("fat: the root directory needs %d entries, more than RootEntries (%d)", rootNeed, c.RootEntries)
+	if c.RootEntries != 0 {
+		if rootNeed > c.RootEntries {
+			return nil, fmt.Errorf("fat: the root directory needs %d entries, more than RootEntries (%d)", rootNeed, c.RootEntries)
+		}
+		im.rootEntries = uint32(c.RootEntries+15) / 16 * 16
+	} else {
+		im.rootEntries = uint32(max(defaultRoot, rootNeed)+15) / 16 * 16
 	}
 
 	if err := im.chooseGeometry(c.Size); err != nil {

@@ -170,6 +170,8 @@ func TestImagesReadBack(t *testing.T) {
 		{name: "4084 clusters", tree: tree{files: map[string][]byte{"f": content(1, 1000)}}, cfg: fat.Config{Size: 4141 * 512}, wantBits: 12},
 		{name: "4085 clusters", tree: tree{files: map[string][]byte{"f": content(1, 1000)}}, cfg: fat.Config{Size: 4150 * 512}, wantBits: 16},
 		{name: "between", tree: tree{files: map[string][]byte{"f": content(1, 1000)}}, cfg: fat.Config{Size: 4145 * 512}, wantBits: 12},
+		{name: "small root", tree: tree{files: map[string][]byte{"a": content(1, 5), "sub/b": content(2, 7)}},
+			cfg: fat.Config{Label: "SMALL", RootEntries: 5, ModTime: epoch}, wantBits: 12},
 		{name: "full", tree: tree{files: map[string][]byte{"f": content(1, 10*512)}}, cfg: fat.Config{Size: 64 * 512}, wantBits: 12},
 	}
 	for _, tc := range tests {
@@ -540,7 +542,7 @@ func TestWriteErrors(t *testing.T) {
 		wantErr string
 	}{
 		{name: "shrunk", size: 100, src: source{data: make([]byte, 99)}, wantIs: fat.ErrSizeChanged,
-			wantErr: "fat: EFI/BOOT/BOOTX64.EFI: fat: file size changed since planning: planned 100 bytes, read 99"},
+			wantErr: "fat: EFI/BOOT/BOOTX64.EFI: file size changed since planning: planned 100 bytes, read 99"},
 		{name: "grown", size: 100, src: source{data: make([]byte, 101)}, wantIs: fat.ErrSizeChanged,
 			wantErr: "planned 100 bytes, the source has more"},
 		{name: "open fails", size: 100, src: source{openErr: errGone}, wantIs: errGone,
