@@ -196,8 +196,10 @@ func kindOf(m fs.FileMode) string {
 }
 
 // Plan computes the layout of an image holding entries. It reads no file
-// content and calls no Open. The entries slice and its Open functions must
-// stay valid until the last WriteTo; Plan does not modify them.
+// content and calls no Open. Plan neither keeps nor modifies the slice, but
+// the image keeps each Open function and calls it on every WriteTo; an
+// image may be written by several goroutines at once if those functions
+// allow it.
 //
 // Plan returns an error, naming the entry, for a malformed or duplicate
 // path (FAT names are compared without case), a name FAT cannot hold, a
