@@ -25,6 +25,7 @@ type evaluator struct {
 	args    cty.Value
 	stack   []frame
 	insts   map[string]*instance // submodule elements by path
+	single  map[*optInst]cty.Value
 	locals  map[*hcl.Attribute]*localState
 }
 
@@ -90,7 +91,18 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 	ctx := e.base.NewChild()
 	ctx.Variables = map[string]cty.Value{}
 	if d.cfg != nil {
-		ctx.Variables["config"] = d.cfg.value()
+		if d.leaves == 1 && d.leaf != nil {
+			// Most expressions read one option: build that partial
+			// configuration once per option.
+			v, ok := e.single[d.leaf]
+			if !ok {
+				v = d.cfg.value()
+				e.single[d.leaf] = v
+			}
+			ctx.Variables["config"] = v
+		} else {
+			ctx.Variables["config"] = d.cfg.value()
+		}
 	}
 	if d.self != nil {
 		ctx.Variables["self"] = d.self.value()
@@ -183,6 +195,9 @@ type demand struct {
 	locals []string
 	seen   map[string]bool
 	diags  hcl.Diagnostics
+	leaves int      // options of config read
+	leaf   *optInst // the one read, when leaves is 1
+	inCfg  bool     // need is filling cfg (not self)
 }
 
 // traversal records what a traversal needs, merging the options it reads.
@@ -196,7 +211,9 @@ func (d *demand) traversal(t hcl.Traversal, depth int) {
 		if d.cfg == nil {
 			d.cfg = &pnode{}
 		}
+		d.inCfg = true
 		d.need(d.e.top, nil, nil, d.cfg, t, t.SourceRange())
+		d.inCfg = false
 	case "self":
 		if d.sc.inst == nil {
 			return // hcl reports the unknown variable
@@ -272,7 +289,8 @@ func (d *demand) need(root *declNode, base Path, inst *instance, p *pnode, t hcl
 		}
 		c := node.children[k]
 		if c == nil {
-			return // hcl reports the missing attribute
+			d.leaves += 2 // the partial object must show what is missing
+			return        // hcl reports the missing attribute
 		}
 		node = c
 		if c.opt != nil {
@@ -303,6 +321,10 @@ func (d *demand) needOpt(o *optDecl, inst *instance, pn *pnode, rng hcl.Range) {
 		return
 	}
 	oi := d.e.optInstOf(o, inst)
+	if d.inCfg {
+		d.leaves++
+		d.leaf = oi
+	}
 	v, has, diags := d.e.value(oi, rng)
 	d.diags = append(d.diags, diags...)
 	pn.done = true

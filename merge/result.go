@@ -27,12 +27,13 @@ func evaluate(ctx context.Context, c *Config, names []string) (*Result, hcl.Diag
 		args[k] = v
 	}
 	e := &evaluator{
-		cfg:   c,
-		mods:  ld.mods,
-		top:   newNamespace(nil),
-		base:  &hcl.EvalContext{Functions: c.functions()},
-		args:  cty.ObjectVal(args),
-		insts: map[string]*instance{},
+		cfg:    c,
+		mods:   ld.mods,
+		top:    newNamespace(nil),
+		base:   &hcl.EvalContext{Functions: c.functions()},
+		args:   cty.ObjectVal(args),
+		insts:  map[string]*instance{},
+		single: map[*optInst]cty.Value{},
 	}
 	// Declare, in load order.
 	for i := len(e.mods) - 1; i >= 0; i-- {
