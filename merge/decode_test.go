@@ -507,3 +507,37 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// DecodeStrict is Decode that also reports every attribute the Go value has
+// no field for, so a struct cannot silently miss a setting.
+func ExampleResult_DecodeStrict() {
+	fsys := fstest.MapFS{"host.hcl": {Data: []byte(`option "services.web.port" {
+  type    = port
+  default = 80
+}
+option "services.web.tls" {
+  type    = bool
+  default = false
+}
+config {
+  services {
+    web { port = 8443 }
+  }
+}
+`)}}
+	r, diags := (&merge.Config{FS: fsys}).Eval("host.hcl")
+	if diags.HasErrors() {
+		fmt.Println(diags.Error())
+		return
+	}
+	var web struct {
+		Port uint16 `cty:"port"`
+	}
+	for _, d := range r.DecodeStrict("services.web", &web) {
+		fmt.Printf("%s:%d: %s\n", d.Subject.Filename, d.Subject.Start.Line, d.Summary)
+	}
+	fmt.Println("port:", web.Port)
+	// Output:
+	// host.hcl:7: No field for attribute
+	// port: 8443
+}
