@@ -4,7 +4,8 @@
 // rendered diagnostics when the configuration has errors, then asserts
 // values at option paths with [Value], whose failures are go-cmp diffs.
 // [Cty] is the go-cmp option that compares cty.Values by content; use it
-// in your own cmp.Diff calls too. [Warnings] checks the messages of warn
+// in your own cmp.Diff calls too. [Merged] checks which definitions, by
+// place, make up a value. [Warnings] checks the messages of warn
 // blocks; a configuration that must fail is evaluated with [EvalErrors],
 // and [FailedAssertions] checks the messages of its failed assert blocks.
 // [Golden] compares the JSON of a path with a file that "go test -update"

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io/fs"
 	"math/big"
 	"os"
@@ -170,6 +171,32 @@ func shownPath(path string) string {
 		return "the whole configuration"
 	}
 	return path
+}
+
+// Merged checks where the value at path comes from: the places, written
+// "FILE:LINE", of the definitions that were merged into it, in definition
+// order, as merge.Result.Explain reports them. A mismatch is reported with
+// t.Errorf as a go-cmp diff, with every definition and its status, so a test
+// can pin down which module wins (an image profile's override over a host's
+// setting, say).
+func Merged(t testing.TB, r *merge.Result, path string, want ...string) {
+	t.Helper()
+	x, diags := r.Explain(path)
+	if diags.HasErrors() {
+		t.Errorf("%s: %s", shownPath(path), diags.Error())
+		return
+	}
+	var got, all []string
+	for _, d := range x.Definitions {
+		place := fmt.Sprintf("%s:%d", d.Range.Filename, d.Range.Start.Line)
+		all = append(all, fmt.Sprintf("%s %s %s", place, d.Priority, d.Status))
+		if _, ok := d.Status.(merge.Merged); ok {
+			got = append(got, place)
+		}
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("merged definitions of %s (-want +got):\n%s\nevery definition:\n  %s", shownPath(path), diff, strings.Join(all, "\n  "))
+	}
 }
 
 // Cty returns a go-cmp option that compares cty.Values by content and

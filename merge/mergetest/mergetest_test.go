@@ -214,6 +214,30 @@ func TestValue(t *testing.T) {
 	}
 }
 
+func TestMerged(t *testing.T) {
+	r := mergetest.Eval(t, config(), "web.hcl")
+	tests := []struct {
+		name string
+		path string
+		want []string
+		ok   bool
+	}{
+		{name: "definition", path: "services.web.enable", want: []string{"web.hcl:16"}, ok: true},
+		{name: "default", path: "services.web.port", want: []string{"web.hcl:7"}, ok: true},
+		{name: "wrong place", path: "services.web.enable", want: []string{"web.hcl:2"}},
+		{name: "no such option", path: "services.web.nope", want: nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &recorder{}
+			mergetest.Merged(rec, r, tc.path, tc.want...)
+			if tc.ok != (len(rec.errors) == 0) {
+				t.Errorf("Merged(%s, %q) reports %q, want ok=%v", tc.path, tc.want, rec.errors, tc.ok)
+			}
+		})
+	}
+}
+
 func TestCty(t *testing.T) {
 	list := cty.ListVal([]cty.Value{cty.StringVal("a")})
 	tests := []struct {
@@ -485,4 +509,37 @@ config {
 	//    5:   prot = 80
 	//
 	// The option prot does not exist, but host.hcl:5 defines it; did you mean port?
+}
+
+// Merged pins down where a value comes from: here the host's mkForce beats
+// the module's default and its plain definition.
+func ExampleMerged() {
+	t := &recorder{}
+	fsys := fstest.MapFS{
+		"web.hcl": {Data: []byte(`option "services.web.port" {
+  type    = port
+  default = 80
+}
+config {
+  services {
+    web { port = 8080 }
+  }
+}
+`)},
+		"host.hcl": {Data: []byte(`imports = ["./web.hcl"]
+config {
+  services {
+    web { port = mkForce(443) }
+  }
+}
+`)},
+	}
+	r := mergetest.Eval(t, &merge.Config{FS: fsys}, "host.hcl")
+	mergetest.Merged(t, r, "services.web.port", "host.hcl:4")
+	mergetest.Merged(t, r, "services.web.port", "web.hcl:7")
+	for _, line := range t.firstLines() {
+		fmt.Println(line)
+	}
+	// Output:
+	// merged definitions of services.web.port (-want +got):
 }
