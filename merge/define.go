@@ -31,13 +31,14 @@ type scope struct {
 
 // cond is one mkIf or when condition, evaluated at most once.
 type cond struct {
-	x    hcl.Expression
-	v    cty.Value // a condition that came as a value
-	sc   *scope
-	rng  hcl.Range
-	done bool
-	busy bool
-	res  int8 // 1 true, 0 false, -1 error
+	x     hcl.Expression
+	v     cty.Value // a condition that came as a value
+	sc    *scope
+	rng   hcl.Range
+	done  bool
+	busy  bool
+	res   int8 // 1 true, 0 false, -1 error
+	diags hcl.Diagnostics
 }
 
 // def is one definition of an option, as the define phase finds it: th is

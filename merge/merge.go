@@ -194,6 +194,19 @@ func (e *evaluator) peel(p Path, th thunk, sc *scope, prio priority.Priority, or
 		default:
 			args = []thunk{valThunk(pp.val)}
 		}
+	} else if opaque(th) {
+		// The value may be a property function made by an expression
+		// (a local, a JSON template): evaluate it to know its priority,
+		// as NixOS does.
+		v, diags := e.evalExpr(th.x, sc)
+		if diags.HasErrors() {
+			return diags
+		}
+		if isProp(v) {
+			return e.peel(p, valThunk(v), sc, prio, order, rng, outer, out, info)
+		}
+		*out = append(*out, &ddef{th: th, sc: sc, prio: orPlain(prio), order: orDefault(order), rng: rng, val: v, done: true})
+		return nil
 	} else {
 		*out = append(*out, &ddef{th: th, sc: sc, prio: orPlain(prio), order: orDefault(order), rng: rng})
 		return nil
@@ -288,11 +301,28 @@ func (e *evaluator) peel(p Path, th thunk, sc *scope, prio priority.Priority, or
 	}
 }
 
+// opaque reports whether a thunk is an expression whose syntax does not show
+// what it is: not a literal, an object, a list or a plain template.
+func opaque(th thunk) bool {
+	switch x := th.x.(type) {
+	case nil:
+		return false
+	case *hclsyntax.LiteralValueExpr, *hclsyntax.ObjectConsExpr, *hclsyntax.TupleConsExpr:
+		return false
+	case *hclsyntax.TemplateExpr:
+		return len(x.Parts) == 1 && !x.IsStringLiteral()
+	case hclsyntax.Expression:
+		return true
+	default:
+		return !objectLike(th) && !listLike(th)
+	}
+}
+
 // condition evaluates an mkIf or when condition once; it must be a bool.
 func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 	if c.done {
 		if c.res < 0 {
-			return false, hcl.Diagnostics{&hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Condition failed", Detail: "see the other errors", Subject: &c.rng}}
+			return false, c.diags
 		}
 		return c.res == 1, nil
 	}
@@ -308,7 +338,7 @@ func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 	}
 	c.busy, c.done = false, true
 	if diags.HasErrors() {
-		c.res = -1
+		c.res, c.diags = -1, diags
 		return false, diags
 	}
 	if !v.IsKnown() {
@@ -317,9 +347,10 @@ func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 	}
 	if v.IsNull() || v.Type() != cty.Bool {
 		c.res = -1
-		return false, hcl.Diagnostics{newDiag(summaryCondition,
+		c.diags = hcl.Diagnostics{newDiag(summaryCondition,
 			fmt.Sprintf("The condition at %s, on the definition of %s, must be a bool (true or false), but it is %s %s. Values are not converted: compare explicitly.",
 				where(c.rng), p, typeName(v), showValue(v)), c.rng)}
+		return false, c.diags
 	}
 	if v.True() {
 		c.res = 1
