@@ -87,6 +87,20 @@ func sortDiags(ds hcl.Diagnostics) hcl.Diagnostics {
 		}
 		return out[i].Detail < out[j].Detail
 	})
+	for i, d := range out {
+		// hcl's own diagnostics (syntax, unknown variables) get places too,
+		// unless they carry an Extra of their own. They are copied: a
+		// cached module's diagnostics are shared.
+		if d.Extra == nil && d.Subject != nil {
+			ps := places{*d.Subject}
+			if d.Context != nil && *d.Context != *d.Subject {
+				ps = append(ps, *d.Context)
+			}
+			c := *d
+			c.Extra = ps
+			out[i] = &c
+		}
+	}
 	res := out[:0]
 	for i, d := range out {
 		if i > 0 && sameDiag(res[len(res)-1], d) {
