@@ -55,4 +55,3 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
-
