@@ -88,6 +88,7 @@ func newPlan(w *Writer) (*plan, error) {
 	if err := p.resolveLinks(w); err != nil {
 		return nil, err
 	}
+	w.byPath = nil // not needed any more; frees memory before naming
 	if err := p.buildISOTree(); err != nil {
 		return nil, err
 	}
@@ -182,7 +183,7 @@ func (p *plan) setupBoot(w *Writer) error {
 		return fmt.Errorf("iso: boot catalog: %w", err)
 	}
 	p.catalog = w.byPath[cat]
-	p.catalog.synth = []byte{} // data made while writing
+	p.catalog.synth = true // data made while writing
 	return nil
 }
 
@@ -372,10 +373,7 @@ func (p *plan) timeOf(n *node) time.Time {
 	if !p.opts.ModTime.IsZero() {
 		return p.opts.ModTime
 	}
-	if n.mtime.IsZero() {
-		return time.Unix(0, 0)
-	}
-	return n.mtime
+	return time.Unix(n.mtime, 0)
 }
 
 // extents returns the number of directory records of a regular file: one
@@ -537,7 +535,7 @@ func (p *plan) layout() error {
 	p.dataLBA = lba
 	total = uint64(lba)
 	place := func(d *node) {
-		if d.extent != 0 || d.synth != nil {
+		if d.extent != 0 || d.synth {
 			return
 		}
 		if d.size == 0 {
@@ -586,8 +584,8 @@ func (p *plan) layout() error {
 		p.volTime = time.Unix(0, 0)
 		var walk func(n *node)
 		walk = func(n *node) {
-			if n.mtime.After(p.volTime) {
-				p.volTime = n.mtime
+			if t := time.Unix(n.mtime, 0); t.After(p.volTime) {
+				p.volTime = t
 			}
 			if n.dir != nil {
 				for _, c := range n.dir.children {

@@ -211,10 +211,16 @@ func (e *emitter) file(n *node) error {
 		return fmt.Errorf("iso: writing stopped: %w", err)
 	}
 	path := n.path()
-	if n.open == nil {
+	var rc io.ReadCloser
+	var err error
+	switch {
+	case n.fsys != nil:
+		rc, err = n.fsys.Open(path)
+	case n.open != nil:
+		rc, err = n.open()
+	default:
 		return fmt.Errorf("iso: file %q: %w: added with %d bytes and no Open function", path, ErrSizeChanged, n.size)
 	}
-	rc, err := n.open()
 	if err != nil {
 		return fmt.Errorf("iso: opening file %q: %w", path, err)
 	}

@@ -81,15 +81,16 @@ type node struct {
 	mode   fs.FileMode
 	uid    uint32
 	gid    uint32
-	mtime  time.Time
+	mtime  int64 // seconds since 1970 (ECMA-119 records seconds); 0 for the zero time
 	size   int64
 	open   func() (io.ReadCloser, error)
+	fsys   fs.FS // for entries of AddFS: the data is fsys.Open(path), with no closure per file
 	target string // symlink target, or hard link target path until resolved
 	data   *node  // the node whose data a regular file uses (itself, or a hard link's target)
 	dir    *dirInfo
 
 	explicit bool   // added by the caller (not only implied by a child's path)
-	synth    []byte // data made by the writer (boot catalog)
+	synth    bool   // data made by the writer (boot catalog)
 	nlink    uint32 // Rock Ridge link count
 	ino      uint32 // Rock Ridge file serial number
 	extent   uint32 // first sector of the file's data
@@ -236,7 +237,10 @@ func (w *Writer) setAttrs(n *node, e Entry) {
 	n.explicit = true
 	n.mode = e.Mode & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
 	n.uid, n.gid = e.UID, e.GID
-	n.mtime = e.ModTime
+	n.mtime = 0
+	if !e.ModTime.IsZero() {
+		n.mtime = e.ModTime.Unix()
+	}
 	n.size = e.Size
 	n.open = e.Open
 	n.target = e.Target
@@ -294,7 +298,7 @@ func (w *Writer) AddFS(fsys fs.FS) error {
 				}
 				seen[key] = p
 			}
-			e.Open = func() (io.ReadCloser, error) { return fsys.Open(p) }
+			e.Open = openFromFS // replaced by fsys in the node: see addFS
 		case m&fs.ModeSymlink != 0:
 			e.Type = TypeSymlink
 			t, err := fs.ReadLink(fsys, p)
@@ -305,7 +309,16 @@ func (w *Writer) AddFS(fsys fs.FS) error {
 		default:
 			return fmt.Errorf("iso: entry %q: unsupported file type %v", p, m.Type())
 		}
-		return w.Add(e)
+		if err := w.Add(e); err != nil {
+			return err
+		}
+		if e.Type == TypeFile {
+			// One shared fs.FS instead of a closure per file: memory for
+			// 100,000 files matters.
+			n := w.byPath[p]
+			n.open, n.fsys = nil, fsys
+		}
+		return nil
 	})
 	if err != nil && w.err == nil {
 		w.err = err
@@ -340,3 +353,6 @@ func (w *Writer) planOnce() error {
 }
 
 var errNoData = errors.New("no data")
+
+// openFromFS marks an Entry whose data AddFS opens from its fs.FS.
+func openFromFS() (io.ReadCloser, error) { return nil, errNoData }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path"
+	"runtime/debug"
 	"strings"
 
 	"github.com/strata-build/strata/iso"
@@ -27,6 +28,10 @@ appears only once complete.
 
 Options:
 `
+
+// mkisoMemoryLimit is the soft memory limit of strata mkiso (see
+// runtime/debug.SetMemoryLimit) unless GOMEMLIMIT says otherwise.
+const mkisoMemoryLimit = 48 << 20
 
 func runMkiso(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("mkiso", flag.ContinueOnError)
@@ -84,6 +89,12 @@ func runMkiso(args []string, stdout, stderr io.Writer) int {
 	if isTerminal(stderr) {
 		bar = &progressBar{w: stderr}
 		opts.Progress = bar.update
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// The writer keeps about 250 bytes per entry; a soft limit makes
+		// the garbage collector keep the process near that instead of
+		// twice it (100,000 files: about 50 MiB instead of 70).
+		debug.SetMemoryLimit(mkisoMemoryLimit)
 	}
 	w := iso.NewWriter(opts)
 	if err := w.AddFS(os.DirFS(dir)); err != nil {
