@@ -282,7 +282,7 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 				fmt.Sprintf("The option %s has nested option blocks but its type %s has no submodule.", full, o.t.src), ob.nested[0].b.DefRange, b.DefRange))
 		}
 		subPrefix := full
-		if o.t.k != kSubmodule {
+		if _, keyed := o.t.findSub(); keyed {
 			subPrefix = full.child("<name>")
 		}
 		for _, nb := range ob.nested {

@@ -89,7 +89,7 @@ func (e *evaluator) findOpt(p Path) (*optInst, hcl.Diagnostics) {
 				Detail: fmt.Sprintf("%s is an option of type %s; it has no options below it.", p[:i+1], t.words())}}
 		}
 		j := i + 1
-		if t.k != kSubmodule {
+		if _, keyed := t.findSub(); keyed {
 			j = i + 2
 		}
 		if j > len(p) {
@@ -141,7 +141,7 @@ func (r *Result) Options() []*Option {
 			out = append(out, opt)
 			if sub := o.t.subTree(); sub != nil {
 				sp := p
-				if o.t.k != kSubmodule {
+				if _, keyed := o.t.findSub(); keyed {
 					sp = p.child("<name>")
 				}
 				walk(sub, sp)

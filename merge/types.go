@@ -233,18 +233,29 @@ func oneArg(args []hclsyntax.Expression) hclsyntax.Expression {
 }
 
 // subTree returns the nested option tree of a submodule type, looking
-// through attrsOf, listOf, nullOr and uniq; nil when there is none.
+// through attrsOf, listOf, nullOr, uniq, either and oneOf; nil when there is
+// none.
 func (t *typ) subTree() *declNode {
-	for t != nil {
-		if t.k == kSubmodule {
-			return t.sub
-		}
-		if len(t.elems) != 1 {
-			return nil
-		}
-		t = t.elems[0]
+	sub, _ := t.findSub()
+	return sub
+}
+
+// findSub returns the submodule tree of t and whether the way to it goes
+// through an element of an attrsOf or a listOf (so its options sit below
+// an element key).
+func (t *typ) findSub() (*declNode, bool) {
+	if t == nil {
+		return nil, false
 	}
-	return nil
+	if t.k == kSubmodule {
+		return t.sub, false
+	}
+	for _, e := range t.elems {
+		if sub, keyed := e.findSub(); sub != nil {
+			return sub, keyed || t.k == kAttrsOf || t.k == kListOf || t.k == kNonEmptyListOf
+		}
+	}
+	return nil, false
 }
 
 // words is the type in words, as NixOS's description prints it.
