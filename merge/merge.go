@@ -68,11 +68,26 @@ type mergeInfo struct {
 func (e *evaluator) mergeDefs(p Path, t *typ, defs []*def, decl *optDecl, declSc *scope, info *mergeInfo) (cty.Value, bool, hcl.Diagnostics) {
 	live, has, diags := e.selectDefs(p, defs, decl, declSc, info)
 	if !has || diags.HasErrors() {
-		return cty.DynamicVal, has, diags
+		return cty.DynamicVal, has, nameOption(p, diags)
 	}
 	v, diags := e.mergeTyped(p, t, live)
-	return v, true, diags
+	return v, true, nameOption(p, diags)
 }
+
+// nameOption adds the option path to hcl's own diagnostics (an unknown
+// variable, a failed function call) made while merging p, so that every
+// error names its option (spec section 7). The innermost option names it.
+func nameOption(p Path, diags hcl.Diagnostics) hcl.Diagnostics {
+	for _, d := range diags {
+		if _, ours := d.Extra.(places); ours || d.Severity != hcl.DiagError || strings.Contains(d.Detail, inOptionMark) {
+			continue
+		}
+		d.Detail = strings.TrimSpace(d.Detail + "\n\n" + inOptionMark + " " + p.String() + ".")
+	}
+	return diags
+}
+
+const inOptionMark = "While merging the option"
 
 // selectDefs does the first half of mergeDefs: it discharges the
 // definitions, adds the declaration's default, keeps those with the lowest
