@@ -211,9 +211,12 @@ func fileSource(t *testing.T, p, name string) source {
 	return source{path: p, size: info.Size(), open: func() (io.ReadCloser, error) { return os.Open(name) }}
 }
 
-// params is what the tests add to the kernel command line: the files for
-// the booted kernel to read back.
-var params = "strata.check=" + strings.Join(checked, ",")
+// params is what the tests add to the kernel command line: strata.check=
+// names the files for the booted kernel to read back, and no_timer_check
+// skips Linux's check that the IO-APIC timer ticks, which an
+// emulated CPU on a busy host can fail ("IO-APIC + timer doesn't work!",
+// a panic before /init), as guests on virtual machines commonly do.
+var params = "no_timer_check strata.check=" + strings.Join(checked, ",")
 
 // tree returns the files of a live image laid out as make-reference-iso
 // does: boot files from dir, the two boot loader configs, the marker file
@@ -392,14 +395,18 @@ func TestBoot(t *testing.T) {
 	needQEMU(t)
 	fx := makeFixture(t, tools)
 
+	// The ESP is read in the UEFI modes only: the BIOS modes of the image
+	// with the FAT-built ESP would repeat those of the fixture's (TestMkiso
+	// boots a FAT-built ESP image in all four modes).
 	tests := []struct {
-		name string
-		esp  func(t *testing.T) source
+		name  string
+		esp   func(t *testing.T) source
+		modes []string
 	}{
-		{name: "fixture-esp", esp: func(t *testing.T) source {
+		{name: "fixture-esp", modes: modes, esp: func(t *testing.T) source {
 			return fileSource(t, "boot/efiboot.img", filepath.Join(fx, "efiboot.img"))
 		}},
-		{name: "fat-esp", esp: func(t *testing.T) source { return fatESP(t, fx) }},
+		{name: "fat-esp", modes: []string{"uefi", "usb-uefi"}, esp: func(t *testing.T) source { return fatESP(t, fx) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -407,7 +414,7 @@ func TestBoot(t *testing.T) {
 			img := buildImage(t, fx, files)
 			src := stage(t, files)
 
-			checkImage(t, tools, img, src, modes, nil)
+			checkImage(t, tools, img, src, tc.modes, nil)
 		})
 	}
 }

@@ -12,7 +12,9 @@
 //
 // Each image must pass ../shared/tools/isocheck (Rock Ridge, Joliet, El
 // Torito, hybrid, and the tree as staged) and ../shared/tools/bootcheck in
-// the bios, uefi, usb-bios and usb-uefi modes. The booted kernel is told,
+// the bios, uefi, usb-bios and usb-uefi modes (TestBoot's image with the
+// FAT-built ESP in the two UEFI modes only: the BIOS modes do not read the
+// ESP, and TestMkiso boots such an image in all four). The booted kernel is told,
 // with strata.check= on its command line, to read files back from the
 // medium with its own iso9660 driver; the test compares their sha256 with
 // the bytes it put into the image, and checks the medium was the CD-ROM or
