@@ -84,7 +84,7 @@ type node struct {
 	mtime  int64 // seconds since 1970 (ECMA-119 records seconds); 0 for the zero time
 	size   int64
 	open   func() (io.ReadCloser, error)
-	fsys   fs.FS // for entries of AddFS: the data is fsys.Open(path), with no closure per file
+	fsys   fs.FS  // for entries of AddFS: the data is fsys.Open(path), with no closure per file
 	target string // symlink target, or hard link target path until resolved
 	data   *node  // the node whose data a regular file uses (itself, or a hard link's target)
 	dir    *dirInfo
