@@ -55,6 +55,15 @@
 // decimal number before its extension (FOO1.TXT, FOO2.TXT, ...); the result
 // depends only on the set of names, never on the order of Add calls.
 //
+// # What each view shows
+//
+// Rock Ridge shows the tree as added. The ISO 9660 and Joliet views show
+// symlinks as empty files and hard links as files sharing one extent.
+// Directories deeper than eight levels are relocated to rr_moved in the ISO
+// 9660 tree only (Rock Ridge readers put them back); the Joliet tree keeps
+// the real depth. Device files, pipes and sockets are not supported (AddFS
+// reports them as errors), so Rock Ridge PN entries are never written.
+//
 // # Making a bootable image
 //
 // The boot files are ordinary entries of the tree; Options.Boot names them

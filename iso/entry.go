@@ -20,6 +20,8 @@ const (
 	TypeLink                     // a hard link to the regular file at path Target
 )
 
+// String returns the kind's name as error messages use it ("file",
+// "directory", "symlink", "hard link").
 func (t EntryType) String() string {
 	switch t {
 	case TypeFile:
