@@ -252,16 +252,16 @@ func (e *evaluator) pushDown(node *declNode, base Path, it item, w wrappers, sc 
 	for i, k := range it.keys {
 		c := node.children[k]
 		if c == nil {
-			return e.undeclared(node, base, k, it.rng)
+			return e.undeclared(node, base.child(it.keys[:i]...), k, it.rng)
 		}
-		base = base.child(k)
 		node = c
 		if c.opt != nil {
-			emit(c.opt, &def{sub: append(Path(nil), it.keys[i+1:]...), th: it.th, sc: sc, conds: w.conds, prio: w.prio, order: w.order, rng: it.rng})
+			// Items are never changed, so sub may share their keys.
+			emit(c.opt, &def{sub: it.keys[i+1:], th: it.th, sc: sc, conds: w.conds, prio: w.prio, order: w.order, rng: it.rng})
 			return nil
 		}
 	}
-	return e.pushNamespace(node, base, it.th, it.rng, w, sc, emit)
+	return e.pushNamespace(node, base.child(it.keys...), it.th, it.rng, w, sc, emit)
 }
 
 // pushNamespace pushes a thunk given for a namespace into the options below
