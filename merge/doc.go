@@ -20,10 +20,22 @@
 //  4. Merge on demand: an option is merged the first time its value is
 //     needed, once, and remembered (spec section 6). Conditions are
 //     evaluated, priorities filtered and the option's type merges what
-//     survives. A cycle is reported with every step of its chain.
+//     survives. An expression that reads config.a.b merges only the
+//     options it names (through locals too: local.cfg.enable with
+//     cfg = config.services.web needs services.web.enable alone), and one
+//     that reads into a submodule element (config.fileSystems."/".device)
+//     merges only that element's option, so elements may read each other.
+//     A cycle is reported with every step of its chain; a chain deeper than
+//     a fixed bound is an error, never a stack overflow.
 //  5. Check: assert and warn blocks are evaluated, and [Result.MarshalJSON]
 //     merges every option that was not needed yet.
 //
 // Errors are hcl.Diagnostics with the range of every place involved; the
-// Extra field of each implements Places() []hcl.Range.
+// Extra field of each implements Places() []hcl.Range. Diagnostics come
+// sorted by file and offset, without duplicates.
+//
+// A Config with a Cache keeps parsed and analysed modules, so evaluating
+// many hosts against the same profiles parses each profile once. Values
+// are cty values: objects for attribute sets and submodules, tuples for
+// lists, numbers for int and float.
 package merge
