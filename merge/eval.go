@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function"
 )
 
 // maxDepth bounds how deeply option values may depend on each other, so a
@@ -580,4 +579,3 @@ func shallowUnion(a, b cty.Value) cty.Value {
 	return cty.ObjectVal(m)
 }
 
-var _ = function.Function{}

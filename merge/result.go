@@ -3,7 +3,6 @@ package merge
 import (
 	"context"
 	"fmt"
-	"math/big"
 	"strconv"
 	"unicode/utf8"
 
@@ -291,7 +290,6 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-var _ = big.NewInt
 
 // ValueJSON returns the JSON of a value as the Result prints it: object
 // keys sorted, whole numbers as integers.
