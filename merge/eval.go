@@ -578,4 +578,3 @@ func shallowUnion(a, b cty.Value) cty.Value {
 	}
 	return cty.ObjectVal(m)
 }
-

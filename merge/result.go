@@ -290,7 +290,6 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-
 // ValueJSON returns the JSON of a value as the Result prints it: object
 // keys sorted, whole numbers as integers.
 func ValueJSON(v cty.Value) ([]byte, error) {
