@@ -307,3 +307,40 @@ func TestChangedHost(t *testing.T) {
 		`^STRATA-CMDLINE: .*root=LABEL=STRATA_CHANGED .*lab\.role=changed`,
 		`^strata: booting Changed NixOS 26\.11 Installer$`)
 }
+
+// TestNetbootISO runs strata iso on the netboot example, with boot loader
+// files added: the minimal image must boot, BIOS from a CD and UEFI from a
+// USB stick.
+func TestNetbootISO(t *testing.T) {
+	t.Parallel()
+	tool(t, "bootcheck")
+	needQEMU(t)
+	in := bootInputs(t)
+	root, _ := filepath.Abs(repoRoot)
+	loaders := writeModule(t, `config {
+  boot {
+    files {
+      isolinux     = "${arg.bootInputs}/isolinux.bin"
+      ldlinux      = "${arg.bootInputs}/ldlinux.c32"
+      isohybridMbr = "${arg.bootInputs}/isohdpfx.bin"
+      efiLoader    = "${arg.bootInputs}/BOOTX64.EFI"
+    }
+    kernelParams = ["`+noTimerCheck+`"]
+  }
+}
+`)
+	image := filepath.Join(t.TempDir(), "netboot.iso")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	out := command(t, ctx, root, nil, "go", "run", "./cmd/strata", "iso", "-o", image,
+		"--arg", "bootInputs="+in, loaders, filepath.Join(root, "examples", "netboot", "host.hcl"))
+	if !strings.Contains(out, "volume ID STRATA_NETBOOT") {
+		t.Errorf("strata iso printed:\n%s", out)
+	}
+	for _, mode := range []string{"bios", "usb-uefi"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			bootcheck(t, mode, image, `^STRATA-CMDLINE: .*panic=5 lab\.role=netboot`)
+		})
+	}
+}
