@@ -54,11 +54,15 @@ func PlanNetboot(s *Spec) (*Netboot, hcl.Diagnostics) {
 
 // WriteDir writes the netboot folder to dir, atomically: the files go to a
 // new folder next to dir, which then takes dir's place. On error, dir is as
-// it was. An existing dir must be a folder; it is replaced whole.
+// it was. An existing dir must be a folder; it is replaced whole. Missing
+// parent folders are made.
 func (n *Netboot) WriteDir(ctx context.Context, dir string) (err error) {
 	dir = filepath.Clean(dir)
 	if fi, err := os.Lstat(dir); err == nil && !fi.IsDir() {
 		return fmt.Errorf("media: %s exists and is not a folder", dir)
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return fmt.Errorf("media: %w", err)
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), "."+filepath.Base(dir)+".tmp-")
 	if err != nil {

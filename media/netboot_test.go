@@ -46,7 +46,7 @@ func TestNetboot(t *testing.T) {
 			if diags.HasErrors() {
 				t.Fatalf("PlanNetboot: %s", diags.Error())
 			}
-			dir := filepath.Join(t.TempDir(), "nb")
+			dir := filepath.Join(t.TempDir(), "new", "nb")
 			if err := nb.WriteDir(context.Background(), dir); err != nil {
 				t.Fatal(err)
 			}

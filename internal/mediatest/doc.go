@@ -2,8 +2,9 @@
 // with the checkers of ../shared/tools: the live-iso example's image must
 // pass isocheck and boot in the bios, uefi, usb-bios and usb-uefi modes of
 // bootcheck with the configured kernel parameters and the embedded
-// configuration intact, the netboot example's folder must boot over iPXE,
-// and a changed host configuration must change what boots.
+// configuration intact, the netboot example's folder must boot over iPXE
+// and its minimal ISO from a CD and a USB stick, and a changed host
+// configuration must change what boots.
 //
 // The tests need ../shared (next to the repository), QEMU, OVMF and iPXE's
 // ROMs, and the boot inputs that scripts/boot-inputs prepares (it downloads
