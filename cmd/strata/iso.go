@@ -27,7 +27,8 @@ configuration, isoImage.contents, and the merged configuration itself as
 JSON at /strata/config.json.
 
 The image is written to a temporary file next to OUT.iso and renamed into
-place when complete: on any error OUT.iso is left as it was. File dates are
+place when complete: on any error OUT.iso is left as it was. With -o -, the
+image streams to standard output (and the report goes to standard error). File dates are
 SOURCE_DATE_EPOCH when set, else 1980-01-01, so the same inputs give the
 same bytes. On a terminal, a progress bar goes to standard error. On
 success it prints the image's size and the sha256 of /strata/config.json.
@@ -64,9 +65,17 @@ func runISO(args []string, stdout, stderr io.Writer) int {
 		bar = &mediaProgressBar{w: stderr, name: filepath.Base(*out)}
 		progress = bar.update
 	}
+	report := stdout
 	w, err := layout.NewWriter(progress)
-	if err == nil {
-		err = iso.WriteFile(ctx, *out, w)
+	switch {
+	case err != nil:
+	case *out == "-":
+		report = stderr
+		_, err = w.WriteContext(ctx, stdout)
+	default:
+		if err = os.MkdirAll(filepath.Dir(*out), 0o755); err == nil {
+			err = iso.WriteFile(ctx, *out, w)
+		}
 	}
 	bar.finish()
 	if err != nil {
@@ -74,9 +83,9 @@ func runISO(args []string, stdout, stderr io.Writer) int {
 		return exitConfig
 	}
 	size, _ := w.Size()
-	fmt.Fprintf(stdout, "wrote %s (%d bytes, volume ID %s)\n", *out, size, spec.VolumeID)
+	fmt.Fprintf(report, "wrote %s (%d bytes, volume ID %s)\n", *out, size, spec.VolumeID)
 	if spec.Config != nil {
-		fmt.Fprintf(stdout, "%s sha256 %x\n", media.ConfigPath, sha256.Sum256(spec.Config))
+		fmt.Fprintf(report, "%s sha256 %x\n", media.ConfigPath, sha256.Sum256(spec.Config))
 	}
 	return exitOK
 }

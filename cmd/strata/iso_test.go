@@ -407,3 +407,28 @@ func TestMediaProgressBar(t *testing.T) {
 	var nilBar *mediaProgressBar
 	nilBar.finish() // a nil bar draws nothing
 }
+
+// TestISOStdout streams the image to standard output: the same bytes as a
+// file, with the report on standard error.
+func TestISOStdout(t *testing.T) {
+	inputs := mediaInputs(t)
+	host := mediaHost(t, inputs, "installer.hcl", `  isoImage { volumeID = "PIPE" }`)
+	out := filepath.Join(t.TempDir(), "sub", "dir", "out.iso")
+	if code := run([]string{"iso", "-o", out, host}, io.Discard, io.Discard); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	file, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"iso", "-o", "-", host}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr.String())
+	}
+	if !bytes.Equal(stdout.Bytes(), file) {
+		t.Errorf("the image on standard output differs from the file")
+	}
+	if !strings.Contains(stderr.String(), "volume ID PIPE") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+}
