@@ -1,8 +1,10 @@
 package media
 
 import (
+	"cmp"
 	"fmt"
 	"math/big"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -93,17 +95,49 @@ func (d *decoder) get(opt string) cty.Value {
 		return cty.NilVal
 	}
 	if ex, diags := d.r.Explain(opt); !diags.HasErrors() && ex != nil {
+		var merged []*merge.Definition
 		for _, def := range ex.Definitions {
 			if _, ok := def.Status.(merge.Merged); ok {
 				d.s.Places[opt] = append(d.s.Places[opt], def.Range)
+				merged = append(merged, def)
 			}
 		}
+		d.elementPlaces(opt, v, merged)
 	}
 	if !v.IsWhollyKnown() {
 		d.wrongType(opt, "a known value", v)
 		return cty.NilVal
 	}
 	return v
+}
+
+// elementPlaces records, for a list option, the definition each element of
+// the merged list v came from, as "opt[i]": the merged definitions'
+// lists concatenated in definition order, stably sorted by their list
+// order (docs/module-format.md, section 2). When the lengths do not add up
+// (an element dropped by mkIf, say), no element gets places of its own.
+func (d *decoder) elementPlaces(opt string, v cty.Value, merged []*merge.Definition) {
+	if !v.IsKnown() || v.IsNull() || !(v.Type().IsListType() || v.Type().IsTupleType()) {
+		return
+	}
+	defs := slices.Clone(merged)
+	slices.SortStableFunc(defs, func(a, b *merge.Definition) int { return cmp.Compare(a.Order, b.Order) })
+	var ranges []hcl.Range
+	for _, def := range defs {
+		dv := def.Value
+		if dv == cty.NilVal || !dv.IsKnown() || dv.IsNull() || !dv.CanIterateElements() {
+			return
+		}
+		for range dv.LengthInt() {
+			ranges = append(ranges, def.Range)
+		}
+	}
+	if len(ranges) != v.LengthInt() {
+		return
+	}
+	for i, r := range ranges {
+		d.s.Places[fmt.Sprintf("%s[%d]", opt, i)] = []hcl.Range{r}
+	}
 }
 
 func (d *decoder) wrongType(opt, want string, v cty.Value) {

@@ -158,20 +158,57 @@ type planner struct {
 // diag makes an error about option opt, located at its first definition and
 // naming the others.
 func (p *planner) diag(summary, opt, detail string) *hcl.Diagnostic {
-	places := p.s.Places[opt]
+	return p.diagKeys(summary, []string{opt}, detail)
+}
+
+// diagKeys makes an error about the options or list elements keys
+// ("isoImage.contents[2]"), located at the first place of the first key
+// and naming every place of them all. An element without places of its own
+// in s.Places has those of its option.
+func (p *planner) diagKeys(summary string, keys []string, detail string) *hcl.Diagnostic {
+	var places []hcl.Range
+	var lines []string
+	seen := map[hcl.Range]bool{}
+	for _, k := range keys {
+		rs, ok := p.s.Places[k]
+		if !ok {
+			if base, _, cut := strings.Cut(k, "["); cut {
+				k, rs = base, p.s.Places[base]
+			}
+		}
+		for _, r := range rs {
+			if !seen[r] {
+				seen[r] = true
+				places = append(places, r)
+				lines = append(lines, fmt.Sprintf("\n  %s is defined at %s", k, rangeString(r)))
+			}
+		}
+	}
 	d := &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Extra: Places(places)}
 	if len(places) > 0 {
 		r := places[0]
 		d.Subject = &r
 	}
 	if len(places) > 1 {
-		var b strings.Builder
-		for _, r := range places {
-			fmt.Fprintf(&b, "\n  %s is defined at %s", opt, rangeString(r))
-		}
-		d.Detail += b.String()
+		d.Detail += strings.Join(lines, "")
 	}
 	return d
+}
+
+// originKeys returns the origins that are options or elements, those of
+// isoImage.contents first.
+func originKeys(origins ...string) []string {
+	var first, rest []string
+	for _, o := range origins {
+		o, _, _ = strings.Cut(o, " ")
+		switch {
+		case strings.HasPrefix(o, OptContents):
+			first = append(first, o)
+		case o != "strata":
+			rest = append(rest, o)
+		}
+	}
+	return append(first, rest...)
 }
 
 // Places is the Extra of the media builders' diagnostics: every definition
@@ -381,17 +418,7 @@ func (p *planner) add(f File) {
 }
 
 func (p *planner) clash(dst, a, b string) {
-	opt := b
-	if strings.HasPrefix(a, OptContents) {
-		opt = a
-	}
-	if strings.HasPrefix(b, OptContents) {
-		opt = b
-	}
-	if strings.HasPrefix(opt, OptContents) {
-		opt = OptContents
-	}
-	p.diags = append(p.diags, p.diag(summaryClash, opt,
+	p.diags = append(p.diags, p.diagKeys(summaryClash, originKeys(a, b),
 		fmt.Sprintf("Two files would go to %s in the image: %s and %s. Give one of them another target in %s.", dst, describeOrigin(a), describeOrigin(b), OptContents)))
 }
 
@@ -400,25 +427,25 @@ func (p *planner) addContent(i int, c Content) {
 	elem := fmt.Sprintf("%s[%d]", OptContents, i)
 	t := c.Target
 	if !strings.HasPrefix(t, "/") || path.Clean(t) != t && path.Clean(t)+"/" != t {
-		p.diags = append(p.diags, p.diag(summaryBadTarget, OptContents,
+		p.diags = append(p.diags, p.diagKeys(summaryBadTarget, []string{elem},
 			fmt.Sprintf("%s.target is %q; a target is an absolute, clean path inside the image, such as \"/etc/motd\".", elem, t)))
 		return
 	}
 	t = path.Clean(t)
 	if c.Source == "" {
-		p.diags = append(p.diags, p.diag(summaryNotSet, OptContents,
+		p.diags = append(p.diags, p.diagKeys(summaryNotSet, []string{elem},
 			fmt.Sprintf("%s.source is empty; it must name a file or folder to put at %s.", elem, t)))
 		return
 	}
 	fi, err := p.stat(c.Source)
 	if err != nil {
-		p.diags = append(p.diags, p.diag(summaryMissingFile, OptContents,
+		p.diags = append(p.diags, p.diagKeys(summaryMissingFile, []string{elem},
 			fmt.Sprintf("%s.source is %q, which cannot be read: %v.", elem, c.Source, unwrapPath(err))))
 		return
 	}
 	if fi.Mode().IsRegular() {
 		if t == "/" {
-			p.diags = append(p.diags, p.diag(summaryBadTarget, OptContents,
+			p.diags = append(p.diags, p.diagKeys(summaryBadTarget, []string{elem},
 				fmt.Sprintf("%s puts the file %q at \"/\", the root folder; give it a file name.", elem, c.Source)))
 			return
 		}
@@ -426,7 +453,7 @@ func (p *planner) addContent(i int, c Content) {
 		return
 	}
 	if !fi.IsDir() {
-		p.diags = append(p.diags, p.diag(summaryBadTarget, OptContents,
+		p.diags = append(p.diags, p.diagKeys(summaryBadTarget, []string{elem},
 			fmt.Sprintf("%s.source is %q, which is neither a file nor a folder.", elem, c.Source)))
 		return
 	}
@@ -436,7 +463,7 @@ func (p *planner) addContent(i int, c Content) {
 	} else {
 		sub, err := fs.Sub(p.s.FS, fsName(c.Source))
 		if err != nil {
-			p.diags = append(p.diags, p.diag(summaryMissingFile, OptContents,
+			p.diags = append(p.diags, p.diagKeys(summaryMissingFile, []string{elem},
 				fmt.Sprintf("%s.source is %q, which cannot be read: %v.", elem, c.Source, err)))
 			return
 		}
@@ -468,7 +495,7 @@ func (p *planner) addContent(i int, c Content) {
 		return nil
 	})
 	if err != nil {
-		p.diags = append(p.diags, p.diag(summaryMissingFile, OptContents,
+		p.diags = append(p.diags, p.diagKeys(summaryMissingFile, []string{elem},
 			fmt.Sprintf("%s.source is the folder %q, which cannot be read: %v.", elem, c.Source, err)))
 	}
 }
@@ -489,11 +516,7 @@ func (p *planner) checkParents() {
 				continue
 			}
 			reported[dir] = true
-			opt := o
-			if strings.HasPrefix(o, OptContents) || strings.HasPrefix(p.seen[k], OptContents) {
-				opt = OptContents
-			}
-			p.diags = append(p.diags, p.diag(summaryClash, opt,
+			p.diags = append(p.diags, p.diagKeys(summaryClash, originKeys(o, p.seen[k]),
 				fmt.Sprintf("%s would be a file in the image (from %s) and also the folder of %s (from %s). Give one of them another target in %s.",
 					dir, describeOrigin(o), k, describeOrigin(p.seen[k]), OptContents)))
 		}

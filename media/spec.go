@@ -120,8 +120,10 @@ type Spec struct {
 	FS fs.FS
 
 	// Places gives, for an option path (the Opt constants), the source
-	// ranges of its definitions, so that errors can name them. Nil or a
-	// missing key names no place.
+	// ranges of its definitions, so that errors can name them; a key such
+	// as "isoImage.contents[2]" gives the definition of one list element
+	// (an element without a key of its own has its option's places). Nil
+	// or a missing key names no place.
 	Places map[string][]hcl.Range
 }
 

@@ -432,3 +432,35 @@ func TestISOStdout(t *testing.T) {
 		t.Errorf("stderr:\n%s", stderr.String())
 	}
 }
+
+// TestISOClashAcrossModules checks that a clash between elements of
+// isoImage.contents from two modules names each element's own module.
+func TestISOClashAcrossModules(t *testing.T) {
+	inputs := mediaInputs(t)
+	host := mediaHost(t, inputs, "installer.hcl", `  isoImage {
+    volumeID = "LAB"
+    contents = [{ source = "`+inputs+`/extra.txt", target = "/same.txt" }]
+  }`)
+	extra := filepath.Join(t.TempDir(), "extra.hcl")
+	src := "config {\n  isoImage {\n    contents = [{ source = \"" + inputs + "/vmlinuz\", target = \"/same.txt\" }]\n  }\n}\n"
+	if err := os.WriteFile(extra, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "out.iso")
+	var stderr bytes.Buffer
+	if code := run([]string{"iso", "-o", out, extra, host}, io.Discard, &stderr); code != exitConfig {
+		t.Fatalf("exit %d, want %d\n%s", code, exitConfig, stderr.String())
+	}
+	for _, re := range []string{
+		`Clashing image contents`,
+		`isoImage\.contents\[0\] is defined at .*host\.hcl:16`,
+		`isoImage\.contents\[1\] is defined at .*extra\.hcl:3`,
+	} {
+		if !regexp.MustCompile(re).MatchString(stderr.String()) {
+			t.Errorf("stderr does not match %q:\n%s", re, stderr.String())
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("%s exists after a failure", out)
+	}
+}
