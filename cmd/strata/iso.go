@@ -28,14 +28,17 @@ JSON at /strata/config.json.
 
 The image is written to a temporary file next to OUT.iso and renamed into
 place when complete: on any error OUT.iso is left as it was. With -o -, the
-image streams to standard output (and the report goes to standard error). File dates are
-SOURCE_DATE_EPOCH when set, else 1980-01-01, so the same inputs give the
-same bytes. On a terminal, a progress bar goes to standard error. On
-success it prints the image's size and the sha256 of /strata/config.json.
+image streams to standard output instead (and the report to standard
+error). File dates are SOURCE_DATE_EPOCH when set, else 1980-01-01, so the
+same inputs give the same bytes. On a terminal, a progress bar goes to
+standard error. On success it prints the image's size and the sha256 of
+/strata/config.json.
 
 Exit status: 0 success, 1 errors in the configuration or its inputs, 2 wrong
 usage.`
 
+// runISO is strata iso: evaluate, plan the image with package media, write
+// it with package iso.
 func runISO(args []string, stdout, stderr io.Writer) int {
 	fl, margs := newFlags("iso", isoUsage, stderr)
 	out := fl.String("o", "", "write the image to `OUT.iso`")

@@ -27,6 +27,8 @@ it lists the files written.
 Exit status: 0 success, 1 errors in the configuration or its inputs, 2 wrong
 usage.`
 
+// runNetboot is strata netboot: evaluate, plan the folder with package
+// media, write it atomically.
 func runNetboot(args []string, stdout, stderr io.Writer) int {
 	fl, margs := newFlags("netboot", netbootUsage, stderr)
 	out := fl.String("o", "", "write the netboot folder to `DIR`")
