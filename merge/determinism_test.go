@@ -74,3 +74,55 @@ config {
 		t.Errorf("whole numbers and floats: got %s", first)
 	}
 }
+
+// TestCacheShared evaluates the same modules from several goroutines with
+// one Cache, and wants the JSON of an evaluation without it.
+func TestCacheShared(t *testing.T) {
+	fsys := fstest.MapFS{
+		"main.hcl": {Data: []byte(`imports = ["./b.hcl"]
+option "fs" {
+  type    = attrsOf(submodule)
+  default = {}
+  option "device" { type = str }
+  option "label" {
+    type    = str
+    default = "L-${name}"
+  }
+}
+config {
+  fs "/" { device = "sda" }
+  fs "/b" { device = config.fs["/"].device }
+}
+`)},
+		"b.hcl": {Data: []byte("config {\n  fs = { \"/c\" = { device = \"sdc\" } }\n}\n")},
+	}
+	res, diags := (&merge.Config{FS: fsys}).Eval("main.hcl")
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	want, _ := res.MarshalJSON()
+	cache := &merge.Cache{}
+	errs := make(chan string, 8)
+	done := make(chan struct{})
+	for range 8 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			res, diags := (&merge.Config{FS: fsys, Cache: cache}).Eval("main.hcl")
+			if diags.HasErrors() {
+				errs <- diags.Error()
+				return
+			}
+			got, _ := res.MarshalJSON()
+			if !bytes.Equal(got, want) {
+				errs <- fmt.Sprintf("got %s, want %s", got, want)
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
