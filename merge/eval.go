@@ -11,7 +11,7 @@ import (
 
 // maxDepth bounds how deeply option values may depend on each other, so a
 // long chain is an error instead of a stack overflow (spec section 6).
-const maxDepth = 2000
+const maxDepth = 10000
 
 // evaluator holds one evaluation. All its lazy state is guarded by the
 // Result's mutex.
