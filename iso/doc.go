@@ -24,8 +24,8 @@
 // Entries are added with their metadata only (Writer.Add, Writer.AddFS);
 // a file carries its size and a function that opens it. The layout is
 // computed from that metadata alone, then Writer.WriteTo writes the image
-// front to back in one pass: no seeking, no staging copy, one source file
-// open at a time. The output can be a file, a pipe or a hash. A file whose
+// front to back in one pass: no seeking, no staging copy, at most five
+// source files open at a time (small files are read a few ahead). The output can be a file, a pipe or a hash. A file whose
 // size differs from the one it was added with is an error, never a wrong
 // image. WriteFile writes an image to a path atomically.
 //

@@ -65,8 +65,10 @@ type Entry struct {
 	Size int64
 
 	// Open opens a regular file's data. It is called once, while the image
-	// is written, and the returned reader is closed before the next file
-	// is opened. It may be nil for an empty file.
+	// is written, possibly from another goroutine and at the same time as
+	// the Open of a few other files (small files are read ahead); the
+	// reader is closed before WriteTo returns. It may be nil for an empty
+	// file.
 	Open func() (io.ReadCloser, error)
 
 	// Target is a symlink's target (any non-empty text) or, for a hard

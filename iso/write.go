@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -181,13 +182,8 @@ func (e *emitter) run() error {
 		}
 	}
 	e.buf = make([]byte, 1<<20)
-	for _, n := range p.files {
-		if err := e.at(n.extent, "file data"); err != nil {
-			return err
-		}
-		if err := e.file(n); err != nil {
-			return err
-		}
+	if err := e.files(); err != nil {
+		return err
 	}
 	if !p.hybrid {
 		return e.zeros(p.total - e.pos)
@@ -203,14 +199,100 @@ func (e *emitter) run() error {
 	return e.write(p.gptHeader(arr, false))
 }
 
-// file copies one file's data, checking its size, then pads its last
-// sector.
-func (e *emitter) file(n *node) error {
-	p := e.p
-	if err := e.ctx.Err(); err != nil {
-		return fmt.Errorf("iso: writing stopped: %w", err)
+// Small files are read ahead by a few goroutines while earlier data is
+// written: with many small files, the time goes to opening and reading
+// them one after the other, not to copying.
+const (
+	prefetchMax     = 128 << 10 // largest file read ahead whole
+	prefetchFiles   = 16        // files read ahead at most (so at most 2 MiB held)
+	prefetchWorkers = 4         // files open at once at most
+)
+
+// fetched is a file read ahead, or a note that it was not (direct).
+type fetched struct {
+	data   []byte
+	err    error
+	direct bool
+}
+
+// files writes the data of every file, reading small ones ahead.
+func (e *emitter) files() error {
+	files := e.p.files
+	if len(files) == 0 {
+		return nil
 	}
-	path := n.path()
+	done := make(chan struct{})
+	pending := make(chan chan fetched, prefetchFiles)
+	type job struct {
+		n  *node
+		ch chan fetched
+	}
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	wg.Add(1 + prefetchWorkers)
+	go func() { // feeder: hands out files in order, at most prefetchFiles ahead
+		defer wg.Done()
+		defer close(jobs)
+		defer close(pending)
+		for _, n := range files {
+			ch := make(chan fetched, 1)
+			select {
+			case pending <- ch:
+			case <-done:
+				return
+			}
+			select {
+			case jobs <- job{n, ch}:
+			case <-done:
+				return
+			}
+		}
+	}()
+	for range prefetchWorkers {
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if j.n.size > prefetchMax || j.n == e.p.bios {
+					j.ch <- fetched{direct: true}
+					continue
+				}
+				data, err := e.p.readWhole(j.n)
+				j.ch <- fetched{data: data, err: err}
+			}
+		}()
+	}
+	defer wg.Wait()
+	defer close(done)
+	for _, n := range files {
+		ch := <-pending
+		f := <-ch
+		if err := e.at(n.extent, "file data"); err != nil {
+			return err
+		}
+		if err := e.ctx.Err(); err != nil {
+			return fmt.Errorf("iso: writing stopped: %w", err)
+		}
+		var err error
+		switch {
+		case f.err != nil:
+			err = f.err
+		case f.direct:
+			err = e.file(n)
+		default:
+			err = e.write(f.data)
+		}
+		if err != nil {
+			return err
+		}
+		if err := e.endFile(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// open opens a file's data.
+func (p *plan) open(n *node, path string) (io.ReadCloser, error) {
 	var rc io.ReadCloser
 	var err error
 	switch {
@@ -219,25 +301,60 @@ func (e *emitter) file(n *node) error {
 	case n.open != nil:
 		rc, err = n.open()
 	default:
-		return fmt.Errorf("iso: file %q: %w: added with %d bytes and no Open function", path, ErrSizeChanged, n.size)
+		return nil, fmt.Errorf("iso: file %q: %w: added with %d bytes and no Open function", path, ErrSizeChanged, n.size)
 	}
 	if err != nil {
-		return fmt.Errorf("iso: opening file %q: %w", path, err)
+		return nil, fmt.Errorf("iso: opening file %q: %w", path, err)
+	}
+	return rc, nil
+}
+
+// readWhole reads a small file, checking its size.
+func (p *plan) readWhole(n *node) ([]byte, error) {
+	path := n.path()
+	rc, err := p.open(n, path)
+	if err != nil {
+		return nil, err
+	}
+	data := make([]byte, n.size)
+	k, err := io.ReadFull(rc, data)
+	switch {
+	case err == io.ErrUnexpectedEOF || err == io.EOF:
+		err = fmt.Errorf("iso: file %q: %w: added with %d bytes, found %d", path, ErrSizeChanged, n.size, k)
+	case err != nil:
+		err = fmt.Errorf("iso: reading file %q: %w", path, err)
+	default:
+		err = checkEOF(rc, n, path)
+	}
+	if cerr := rc.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("iso: closing file %q: %w", path, cerr)
+	}
+	return data, err
+}
+
+// file copies one file's data, checking its size.
+func (e *emitter) file(n *node) error {
+	path := n.path()
+	rc, err := e.p.open(n, path)
+	if err != nil {
+		return err
 	}
 	err = e.copyData(rc, n, path)
 	if cerr := rc.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("iso: closing file %q: %w", path, cerr)
 	}
-	if err != nil {
-		return err
-	}
+	return err
+}
+
+// endFile pads a file's last sector and reports progress.
+func (e *emitter) endFile(n *node) error {
 	if pad := (sector - n.size%sector) % sector; pad > 0 {
 		if err := e.zeros(pad); err != nil {
 			return err
 		}
 	}
 	if e.progress != nil {
-		e.progress(e.pos, p.total)
+		e.progress(e.pos, e.p.total)
 		e.lastProg = e.pos
 	}
 	return nil
@@ -255,7 +372,7 @@ func (e *emitter) copyData(r io.Reader, n *node, path string) error {
 			}
 			return fmt.Errorf("iso: reading file %q: %w", path, err)
 		}
-		if err := e.checkEOF(r, n, path); err != nil {
+		if err := checkEOF(r, n, path); err != nil {
 			return err
 		}
 		e.p.patchBootInfo(data)
@@ -285,11 +402,11 @@ func (e *emitter) copyData(r io.Reader, n *node, path string) error {
 			}
 		}
 	}
-	return e.checkEOF(r, n, path)
+	return checkEOF(r, n, path)
 }
 
 // checkEOF makes sure a file has no more data than its size.
-func (e *emitter) checkEOF(r io.Reader, n *node, path string) error {
+func checkEOF(r io.Reader, n *node, path string) error {
 	var one [1]byte
 	_, err := io.ReadFull(r, one[:])
 	switch err {
