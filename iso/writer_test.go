@@ -182,6 +182,20 @@ func TestWriteErrors(t *testing.T) {
 		setup: func(t *testing.T, src string) { os.WriteFile(filepath.Join(src, "d/file"), []byte("01"), 0o644) },
 		want:  `added with 10 bytes, found 2`, wantIs: iso.ErrSizeChanged,
 	}, {
+		name: "large source grew", // read while written, not ahead
+		setup: func(t *testing.T, src string) {
+			os.WriteFile(filepath.Join(src, "large"), pattern(3, 300_001), 0o644)
+		},
+		want: `file "large": file size changed since it was added: added with 300000 bytes, it has more`, wantIs: iso.ErrSizeChanged,
+	}, {
+		name:  "large source shrank",
+		setup: func(t *testing.T, src string) { os.WriteFile(filepath.Join(src, "large"), pattern(3, 1000), 0o644) },
+		want:  `file "large": file size changed since it was added: added with 300000 bytes, found 1000`, wantIs: iso.ErrSizeChanged,
+	}, {
+		name:  "large source vanished",
+		setup: func(t *testing.T, src string) { os.Remove(filepath.Join(src, "large")) },
+		want:  `opening file "large"`, wantIs: fs.ErrNotExist,
+	}, {
 		name: "volume ID too long",
 		opts: iso.Options{VolumeID: strings.Repeat("V", 33)},
 		want: `volume ID "VVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV" is 33 bytes long, more than 32`,
@@ -203,6 +217,7 @@ func TestWriteErrors(t *testing.T) {
 			src := t.TempDir()
 			writeFile(t, filepath.Join(src, "d/file"), []byte("0123456789"))
 			writeFile(t, filepath.Join(src, "other"), pattern(1, 5000))
+			writeFile(t, filepath.Join(src, "large"), pattern(3, 300_000))
 			opts := tc.opts
 			opts.ModTime = fixedTime
 			w := iso.NewWriter(&opts)
