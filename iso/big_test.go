@@ -99,9 +99,6 @@ func (c *checkWriter) check(b []byte, at int64) error {
 }
 
 func (c *checkWriter) findExtents() {
-	if d := os.Getenv("ISO_KEEP"); d != "" {
-		os.WriteFile(filepath.Join(d, "head.bin"), c.head, 0o644)
-	}
 	img, err := iso9660.OpenImage(bytes.NewReader(c.head))
 	if err != nil {
 		c.t.Fatalf("kdomanski/iso9660 cannot open the image head: %v", err)
@@ -171,8 +168,7 @@ func TestMultiExtent(t *testing.T) {
 	})
 
 	t.Run("isocheck", func(t *testing.T) {
-		tool := sharedTool(t, "isocheck")
-		_ = tool
+		sharedTool(t, "isocheck") // skips, saying so, without ../shared
 		dir := t.TempDir()
 		var st syscall.Statfs_t
 		if err := syscall.Statfs(dir, &st); err == nil && int64(st.Bavail)*st.Bsize < 3*bigSize {

@@ -113,10 +113,6 @@ func buildImage(t *testing.T, dir string, opts *iso.Options) string {
 	if err := iso.WriteFile(context.Background(), img, w); err != nil {
 		t.Fatal(err)
 	}
-	if d := os.Getenv("ISO_KEEP"); d != "" {
-		b, _ := os.ReadFile(img)
-		os.WriteFile(filepath.Join(d, "kept.iso"), b, 0o644)
-	}
 	return img
 }
 
@@ -139,11 +135,6 @@ func TestTrees(t *testing.T) {
 				t.Skip("skipping 100,000 files in -short mode")
 			}
 			src := t.TempDir()
-			if d := os.Getenv("ISO_KEEPSRC"); d != "" {
-				src = filepath.Join(d, tc.name)
-				os.RemoveAll(src)
-				os.MkdirAll(src, 0o755)
-			}
 			tc.build(t, src)
 			img := buildImage(t, src, &iso.Options{VolumeID: "TEST_" + strings.ToUpper(tc.name), ModTime: fixedTime})
 			f, err := os.Open(img)
