@@ -122,14 +122,18 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 			}
 			done[n] = true
 			a := sc.mod.locals[n]
+			usesLocals := false
 			for _, t := range a.Expr.Variables() {
 				if t.RootName() == "local" && len(t) > 1 {
+					usesLocals = true
 					if ta, ok := t[1].(hcl.TraverseAttr); ok && sc.mod.locals[ta.Name] != nil {
 						evalLocal(ta.Name, depth+1)
 					}
 				}
 			}
-			ctx.Variables["local"] = cty.ObjectVal(vals)
+			if usesLocals {
+				ctx.Variables["local"] = cty.ObjectVal(vals)
+			}
 			lctx := ctx
 			if sc.inst != nil {
 				// locals are module-level: no name or self.
