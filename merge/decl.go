@@ -59,7 +59,8 @@ type optBlock struct {
 	hasDesc, hasDefaultText bool
 	readOnly, internal      bool
 
-	attrs  [nOptAttrs]*hcl.Attribute
+	syn    [nOptAttrs]*hclsyntax.Attribute // native syntax: the parsed attributes, not copied
+	js     [nOptAttrs]*hcl.Attribute       // JSON syntax
 	t      *typ
 	diags  hcl.Diagnostics
 	nested []*optBlock
@@ -92,7 +93,7 @@ func readOptBlock(b *hcl.Block) *optBlock {
 					a.NameRange))
 				continue
 			}
-			ob.attrs[i] = &hcl.Attribute{Name: a.Name, Expr: a.Expr, Range: a.SrcRange, NameRange: a.NameRange}
+			ob.syn[i] = a
 		}
 		for _, nb := range sb.Blocks {
 			if nb.Type != "option" || len(nb.Labels) != 1 {
@@ -102,14 +103,14 @@ func readOptBlock(b *hcl.Block) *optBlock {
 			}
 			nested = append(nested, nb.AsHCLBlock())
 		}
-		if ob.attrs[aType] == nil {
+		if ob.syn[aType] == nil {
 			ob.diags = append(ob.diags, newDiag(summaryBadDecl, "An option block needs a type.", b.DefRange))
 		}
 	} else {
 		content, diags := b.Body.Content(optionSchema)
 		ob.diags = diags
 		for n, a := range content.Attributes {
-			ob.attrs[optAttrIndex(n)] = a
+			ob.js[optAttrIndex(n)] = a
 		}
 		nested = content.Blocks
 	}
@@ -121,8 +122,8 @@ func readOptBlock(b *hcl.Block) *optBlock {
 	}
 	ob.rel = rel
 	str := func(i int) (string, bool) {
-		a := ob.attrs[i]
-		if a == nil {
+		a, ok := ob.get(i)
+		if !ok {
 			return "", false
 		}
 		v, d := a.Expr.Value(nil)
@@ -135,8 +136,8 @@ func readOptBlock(b *hcl.Block) *optBlock {
 	ob.desc, ob.hasDesc = str(aDescription)
 	ob.defaultText, ob.hasDefaultText = str(aDefaultText)
 	flag := func(i int) bool {
-		a := ob.attrs[i]
-		if a == nil {
+		a, ok := ob.get(i)
+		if !ok {
 			return false
 		}
 		v, d := a.Expr.Value(nil)
@@ -148,7 +149,7 @@ func readOptBlock(b *hcl.Block) *optBlock {
 	}
 	ob.readOnly = flag(aReadOnly)
 	ob.internal = flag(aInternal)
-	if a := ob.attrs[aType]; a != nil {
+	if a, ok := ob.get(aType); ok {
 		t, tdiags := parseType(a.Expr)
 		ob.t = t
 		ob.diags = append(ob.diags, tdiags...)
@@ -157,6 +158,17 @@ func readOptBlock(b *hcl.Block) *optBlock {
 		ob.nested = append(ob.nested, readOptBlock(nb))
 	}
 	return ob
+}
+
+// get returns attribute i of the block, if it is set.
+func (ob *optBlock) get(i int) (hcl.Attribute, bool) {
+	if a := ob.syn[i]; a != nil {
+		return hcl.Attribute{Name: a.Name, Expr: a.Expr, Range: a.SrcRange, NameRange: a.NameRange}, true
+	}
+	if a := ob.js[i]; a != nil {
+		return *a, true
+	}
+	return hcl.Attribute{}, false
 }
 
 func optAttrIndex(n string) int {
@@ -176,8 +188,12 @@ func optAttrNames() []string {
 	return out
 }
 
-// clone copies a type, with new empty submodule trees.
+// clone copies a type, with new empty submodule trees. A type with no
+// submodule is never changed, so it is shared instead.
 func (t *typ) clone() *typ {
+	if t.subTree() == nil {
+		return t
+	}
 	c := *t
 	if t.sub != nil {
 		c.sub = newNamespace(nil)
@@ -247,7 +263,7 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 		prevDecl = o.decls[0]
 	}
 	o.decls = append(o.decls, b.DefRange)
-	if a := ob.attrs[aDefault]; a != nil {
+	if a, ok := ob.get(aDefault); ok {
 		if o.def != nil {
 			dup("default", prevDecl, b.DefRange)
 		} else {
@@ -258,14 +274,15 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 		if o.descRange != nil {
 			dup("description", prevDecl, b.DefRange)
 		} else {
-			r := ob.attrs[aDescription].Range
+			a, _ := ob.get(aDescription)
+			r := a.Range
 			o.desc, o.descRange = ob.desc, &r
 		}
 	}
 	if ob.hasDefaultText {
 		o.defaultText = ob.defaultText
 	}
-	if a := ob.attrs[aExample]; a != nil {
+	if a, ok := ob.get(aExample); ok {
 		if o.example != nil {
 			dup("example", prevDecl, b.DefRange)
 		} else {
