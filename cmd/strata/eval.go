@@ -48,7 +48,7 @@ func newFlags(name, usage string, stderr io.Writer) (*flag.FlagSet, argList) {
 	fset := flag.NewFlagSet("strata "+name, flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	args := argList{}
-	fset.Var(args, "arg", "`NAME=VALUE` passed to the modules as arg.NAME (VALUE is an HCL value; a bare word is a string); repeatable")
+	fset.Var(args, "arg", "pass `NAME=VALUE` to the modules as arg.NAME (VALUE is an HCL value; a bare word is a string); repeatable")
 	fset.Usage = func() {
 		fmt.Fprintf(fset.Output(), "%s\n\nFlags:\n", usage)
 		fset.PrintDefaults()
