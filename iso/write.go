@@ -204,7 +204,7 @@ func (e *emitter) run() error {
 // them one after the other, not to copying.
 const (
 	prefetchMax     = 128 << 10 // largest file read ahead whole
-	prefetchFiles   = 16        // files read ahead at most (so at most 2 MiB held)
+	prefetchFiles   = 16        // files read ahead at most (20 buffers: 2.5 MiB)
 	prefetchWorkers = 4         // files open at once at most
 )
 
@@ -228,6 +228,11 @@ func (e *emitter) files() error {
 		ch chan fetched
 	}
 	jobs := make(chan job)
+	// Buffers go round: a worker takes one, the writer gives it back.
+	free := make(chan []byte, prefetchFiles+prefetchWorkers)
+	for range cap(free) {
+		free <- make([]byte, prefetchMax)
+	}
 	var wg sync.WaitGroup
 	wg.Add(1 + prefetchWorkers)
 	go func() { // feeder: hands out files in order, at most prefetchFiles ahead
@@ -256,7 +261,14 @@ func (e *emitter) files() error {
 					j.ch <- fetched{direct: true}
 					continue
 				}
-				data, err := e.p.readWhole(j.n)
+				var buf []byte
+				select {
+				case buf = <-free:
+				case <-done:
+					j.ch <- fetched{err: errStopped}
+					continue
+				}
+				data, err := e.p.readWhole(j.n, buf)
 				j.ch <- fetched{data: data, err: err}
 			}
 		}()
@@ -280,6 +292,7 @@ func (e *emitter) files() error {
 			err = e.file(n)
 		default:
 			err = e.write(f.data)
+			free <- f.data[:cap(f.data)]
 		}
 		if err != nil {
 			return err
@@ -309,14 +322,18 @@ func (p *plan) open(n *node, path string) (io.ReadCloser, error) {
 	return rc, nil
 }
 
-// readWhole reads a small file, checking its size.
-func (p *plan) readWhole(n *node) ([]byte, error) {
+// errStopped stands in for the data of files not read because writing
+// stopped; it is never returned.
+var errStopped = errors.New("iso: stopped")
+
+// readWhole reads a small file into buf, checking its size.
+func (p *plan) readWhole(n *node, buf []byte) ([]byte, error) {
 	path := n.path()
 	rc, err := p.open(n, path)
 	if err != nil {
-		return nil, err
+		return buf[:0], err
 	}
-	data := make([]byte, n.size)
+	data := buf[:n.size]
 	k, err := io.ReadFull(rc, data)
 	switch {
 	case err == io.ErrUnexpectedEOF || err == io.EOF:

@@ -29,9 +29,9 @@ appears only once complete.
 Options:
 `
 
-// mkisoMemoryLimit is the soft memory limit of strata mkiso (see
-// runtime/debug.SetMemoryLimit) unless GOMEMLIMIT says otherwise.
-const mkisoMemoryLimit = 48 << 20
+// mkisoGCPercent is strata mkiso's garbage collection target (see
+// runtime/debug.SetGCPercent) unless GOGC says otherwise.
+const mkisoGCPercent = 25
 
 func runMkiso(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("mkiso", flag.ContinueOnError)
@@ -90,11 +90,13 @@ func runMkiso(args []string, stdout, stderr io.Writer) int {
 		bar = &progressBar{w: stderr}
 		opts.Progress = bar.update
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// The writer keeps about 250 bytes per entry; a soft limit makes
-		// the garbage collector keep the process near that instead of
-		// twice it (100,000 files: about 50 MiB instead of 70).
-		debug.SetMemoryLimit(mkisoMemoryLimit)
+	if os.Getenv("GOGC") == "" {
+		// The writer keeps about 250 bytes per entry, which is most of
+		// the live heap; collecting at 25% growth instead of 100% keeps
+		// the process near that (100,000 files: about 52 MiB instead of
+		// 70) and, unlike a fixed memory limit, never makes the collector
+		// run all the time on a larger tree.
+		debug.SetGCPercent(mkisoGCPercent)
 	}
 	w := iso.NewWriter(opts)
 	if err := w.AddFS(os.DirFS(dir)); err != nil {
