@@ -96,7 +96,7 @@ func runMkiso(args []string, stdout, stderr io.Writer) int {
 		// the process near that (100,000 files: about 52 MiB instead of
 		// 70) and, unlike a fixed memory limit, never makes the collector
 		// run all the time on a larger tree.
-		debug.SetGCPercent(mkisoGCPercent)
+		defer debug.SetGCPercent(debug.SetGCPercent(mkisoGCPercent))
 	}
 	w := iso.NewWriter(opts)
 	if err := w.AddFS(os.DirFS(dir)); err != nil {
