@@ -52,12 +52,13 @@ var optionSchema = &hcl.BodySchema{
 // optBlock is an option block read once at load: its attributes and its
 // type (a template, copied for each evaluation since extensions add to it).
 type optBlock struct {
-	b   *hcl.Block
-	rel Path // the label, parsed
+	defRange hcl.Range // the block's header
+	rel      Path      // the label, parsed
 
 	desc, defaultText       string
 	hasDesc, hasDefaultText bool
 	readOnly, internal      bool
+	descRange               hcl.Range
 
 	syn    [nOptAttrs]*hclsyntax.Attribute // native syntax: the parsed attributes, not copied
 	js     [nOptAttrs]*hcl.Attribute       // JSON syntax
@@ -82,7 +83,7 @@ const (
 // syntax body is read in place, without the copies Content makes, since a
 // large configuration has tens of thousands of option blocks.
 func readOptBlock(b *hcl.Block) *optBlock {
-	ob := &optBlock{b: b}
+	ob := &optBlock{defRange: b.DefRange}
 	var nested []*hcl.Block
 	if sb, ok := b.Body.(*hclsyntax.Body); ok {
 		for n, a := range sb.Attributes {
@@ -157,7 +158,19 @@ func readOptBlock(b *hcl.Block) *optBlock {
 	for _, nb := range nested {
 		ob.nested = append(ob.nested, readOptBlock(nb))
 	}
+	ob.forget()
 	return ob
+}
+
+// forget drops the attributes only readOptBlock reads, so their syntax is
+// freed: a large configuration has tens of thousands of option blocks.
+func (ob *optBlock) forget() {
+	if a, ok := ob.get(aDescription); ok {
+		ob.descRange = a.Range
+	}
+	for _, i := range [...]int{aType, aDefaultText, aDescription, aReadOnly, aInternal} {
+		ob.syn[i], ob.js[i] = nil, nil
+	}
 }
 
 // get returns attribute i of the block, if it is set.
@@ -211,7 +224,7 @@ func (t *typ) clone() *typ {
 // options have paths prefix+label (prefix names the submodule for
 // messages).
 func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnostics {
-	b := ob.b
+	b := ob
 	diags := append(hcl.Diagnostics(nil), ob.diags...)
 	rel := ob.rel
 	if ob.t == nil || rel == nil {
@@ -224,7 +237,7 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 		if node.opt != nil {
 			return append(diags, newDiag(summaryDeclared,
 				fmt.Sprintf("The option %s is declared inside the option %s (declared at %s); an option cannot hold options. Use a submodule type for nested options.",
-					full, prefix.child(rel[:i]...), where(node.opt.decls[0])), b.DefRange, node.opt.decls[0]))
+					full, prefix.child(rel[:i]...), where(node.opt.decls[0])), b.defRange, node.opt.decls[0]))
 		}
 		c := node.children[s]
 		if c == nil {
@@ -242,7 +255,7 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 		})
 		return append(diags, newDiag(summaryDeclared,
 			fmt.Sprintf("The option %s is declared where options below it are declared already (%s, declared at %s).", full, prefix.child(inner.path...), where(inner.decls[0])),
-			b.DefRange, inner.decls[0]))
+			b.defRange, inner.decls[0]))
 	}
 	o := node.opt
 	if o == nil {
@@ -251,31 +264,30 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 	} else if o.t.src != t.src {
 		return append(diags, newDiag(summaryDeclared,
 			fmt.Sprintf("The option %s is declared at %s with type %s and again at %s with type %s; declarations of one option must have the same type (submodule types are extended).",
-				full, where(o.decls[0]), o.t.src, where(b.DefRange), t.src), b.DefRange, o.decls[0]))
+				full, where(o.decls[0]), o.t.src, where(b.defRange), t.src), b.defRange, o.decls[0]))
 	}
 	dup := func(what string, prev hcl.Range, now hcl.Range) {
 		diags = append(diags, newDiag(summaryDeclared,
 			fmt.Sprintf("The option %s is declared at %s and at %s, and both declarations give a %s; at most one may.", full, where(prev), where(now), what),
-			b.DefRange, prev))
+			b.defRange, prev))
 	}
 	prevDecl := hcl.Range{}
 	if len(o.decls) > 0 {
 		prevDecl = o.decls[0]
 	}
-	o.decls = append(o.decls, b.DefRange)
+	o.decls = append(o.decls, b.defRange)
 	if a, ok := ob.get(aDefault); ok {
 		if o.def != nil {
-			dup("default", prevDecl, b.DefRange)
+			dup("default", prevDecl, b.defRange)
 		} else {
 			o.def, o.defMod, o.defRange = a.Expr, m, a.Range
 		}
 	}
 	if ob.hasDesc {
 		if o.descRange != nil {
-			dup("description", prevDecl, b.DefRange)
+			dup("description", prevDecl, b.defRange)
 		} else {
-			a, _ := ob.get(aDescription)
-			r := a.Range
+			r := ob.descRange
 			o.desc, o.descRange = ob.desc, &r
 		}
 	}
@@ -284,7 +296,7 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 	}
 	if a, ok := ob.get(aExample); ok {
 		if o.example != nil {
-			dup("example", prevDecl, b.DefRange)
+			dup("example", prevDecl, b.defRange)
 		} else {
 			r := a.Range
 			o.example, o.exRange = a.Expr, &r
@@ -296,7 +308,7 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 		sub := o.t.subTree()
 		if sub == nil {
 			return append(diags, newDiag(summaryBadDecl,
-				fmt.Sprintf("The option %s has nested option blocks but its type %s has no submodule.", full, o.t.src), ob.nested[0].b.DefRange, b.DefRange))
+				fmt.Sprintf("The option %s has nested option blocks but its type %s has no submodule.", full, o.t.src), ob.nested[0].defRange, b.defRange))
 		}
 		subPrefix := full
 		if _, keyed := o.t.findSub(); keyed {

@@ -153,8 +153,8 @@ func (r *Result) Options() []*Option {
 }
 
 func fileBytes(m *module) []byte {
-	if m == nil || m.file == nil {
+	if m == nil {
 		return nil
 	}
-	return m.file.Bytes
+	return m.src
 }

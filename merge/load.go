@@ -40,7 +40,7 @@ type modRef struct {
 // module is one loaded module file.
 type module struct {
 	location
-	file     *hcl.File
+	src      []byte // the file's bytes, nil when it could not be parsed
 	imports  []modRef
 	disabled []modRef
 	locals   map[string]*hcl.Attribute
@@ -199,10 +199,15 @@ func (c *Config) loadOne(l location) *module {
 func (c *Config) analyse(l location, src []byte) *module {
 	m := &module{location: l}
 	f, diags := parse(l, src)
-	m.file = f
 	m.diags = append(m.diags, diags...)
 	if f == nil || f.Body == nil {
 		return m
+	}
+	// Only the bytes are kept, not f: the syntax of option blocks is then
+	// freed once read, keeping just the expressions evaluation needs.
+	m.src = f.Bytes
+	if m.src == nil {
+		m.src = []byte{}
 	}
 	content, diags := f.Body.Content(moduleSchema)
 	m.diags = append(m.diags, diags...)
@@ -363,14 +368,14 @@ func (c *Config) load(ctx context.Context, names []string) loaded {
 		for _, r := range m.imports {
 			if r.err != "" {
 				out.diags = append(out.diags, newDiag(summaryImport,
-					fmt.Sprintf("Cannot import %s (imported at %s): %s.", r.rng.SliceBytes(m.file.Bytes), where(r.attr), r.err), r.rng, r.attr))
+					fmt.Sprintf("Cannot import %s (imported at %s): %s.", r.rng.SliceBytes(m.src), where(r.attr), r.err), r.rng, r.attr))
 				continue
 			}
 			if disabled[r.loc.key] || seen[r.loc.key] {
 				continue
 			}
 			im := all[r.loc.key]
-			if im.file == nil {
+			if im.src == nil {
 				out.diags = append(out.diags, newDiag(summaryImport,
 					fmt.Sprintf("Cannot import %s (imported at %s): %s", r.loc.name, where(r.attr), firstDetail(im.diags)), r.rng, r.attr))
 				seen[r.loc.key] = true
@@ -382,7 +387,7 @@ func (c *Config) load(ctx context.Context, names []string) loaded {
 		for _, r := range m.disabled {
 			if r.err != "" {
 				out.diags = append(out.diags, newDiag(summaryImport,
-					fmt.Sprintf("Cannot resolve disabled module %s: %s.", r.rng.SliceBytes(m.file.Bytes), r.err), r.rng, r.attr))
+					fmt.Sprintf("Cannot resolve disabled module %s: %s.", r.rng.SliceBytes(m.src), r.err), r.rng, r.attr))
 			}
 		}
 	}
