@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -79,6 +83,7 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "strata eval: --attr: %v\n", err)
 		return exitUsage
 	}
+	defer tuneGC()()
 	roots := searchRoots()
 	cfg := &merge.Config{Roots: roots, Args: args}
 	res, diags := cfg.Eval(fset.Args()...)
@@ -98,4 +103,62 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 		return exitConfig
 	}
 	return exitOK
+}
+
+// gcSoftLimit is the memory the garbage collector may let the process use
+// before it runs at all: evaluating a few thousand modules fits, so a
+// one-shot command collects rarely instead of every time the heap doubles.
+const gcSoftLimit = 360 << 20
+
+// tuneGC sets the garbage collector of this process for one evaluation
+// and returns a function that restores the previous settings. Collection
+// by heap growth is switched off and a memory limit takes its place; after
+// each collection the limit is raised to twice the live heap if that is
+// more, so a configuration whose live data outgrows gcSoftLimit is
+// collected like GOGC=100 instead of continuously.
+func tuneGC() (restore func()) {
+	w := &gcWatch{limit: gcSoftLimit}
+	pct := debug.SetGCPercent(-1)
+	lim := debug.SetMemoryLimit(w.limit)
+	w.arm()
+	return func() {
+		w.mu.Lock()
+		w.stopped = true
+		w.mu.Unlock()
+		debug.SetMemoryLimit(lim)
+		debug.SetGCPercent(pct)
+	}
+}
+
+// gcWatch raises the memory limit after a collection when the live heap
+// has grown near it.
+type gcWatch struct {
+	mu      sync.Mutex
+	stopped bool
+	limit   int64
+}
+
+// gcSentinel is an object whose finalizer runs once after the next
+// collection.
+type gcSentinel struct{ _ *int }
+
+// arm sets a finalizer that checks the live heap after the next
+// collection and arms again.
+func (w *gcWatch) arm() {
+	runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.stopped {
+			return
+		}
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(s)
+		if s[0].Value.Kind() == metrics.KindUint64 {
+			if want := int64(2 * s[0].Value.Uint64()); want > w.limit {
+				w.limit = want
+				debug.SetMemoryLimit(want)
+			}
+		}
+		w.arm()
+	})
 }
