@@ -510,12 +510,12 @@ func (e *evaluator) define() hcl.Diagnostics {
 		sc := &scope{mod: m}
 		for _, blk := range m.configs {
 			w := wrappers{}
-			attrs, _ := blk.Body.JustAttributes()
 			if sb, ok := blk.Body.(*hclsyntax.Body); ok {
 				if a := sb.Attributes["when"]; a != nil {
 					w = w.withCond(&cond{x: a.Expr, sc: sc, rng: a.SrcRange})
 				}
-			} else if a := attrs["when"]; a != nil {
+			} else if attrs, _ := blk.Body.JustAttributes(); attrs["when"] != nil {
+				a := attrs["when"]
 				w = w.withCond(&cond{x: a.Expr, sc: sc, rng: a.Range})
 			}
 			its, d := e.items(thunk{body: blk.Body}, sc, true)

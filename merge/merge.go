@@ -196,9 +196,11 @@ func (e *evaluator) peel(p Path, th thunk, sc *scope, prio priority.Priority, or
 	var at hcl.Range
 	if call := propCall(th); call != nil {
 		fn, at = call.Name, call.Range()
-		for _, a := range call.Args {
-			argx = append(argx, a)
-			args = append(args, thunk{x: a})
+		argx = make([]hcl.Expression, len(call.Args))
+		args = make([]thunk, len(call.Args))
+		for i, a := range call.Args {
+			argx[i] = a
+			args[i] = thunk{x: a}
 		}
 	} else if th.x == nil && th.body == nil && isProp(th.v) {
 		pp := propOf(th.v)
