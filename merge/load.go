@@ -296,7 +296,7 @@ func (c *Config) load(ctx context.Context, names []string) loaded {
 	var out loaded
 	all := map[string]*module{}
 	var roots []modRef
-	var level []location
+	var start []location
 	queued := map[string]bool{}
 	for _, n := range names {
 		l, why := c.resolve(nil, n)
@@ -307,42 +307,12 @@ func (c *Config) load(ctx context.Context, names []string) loaded {
 		roots = append(roots, modRef{loc: l})
 		if !queued[l.key] {
 			queued[l.key] = true
-			level = append(level, l)
+			start = append(start, l)
 		}
 	}
-	workers := max(1, runtime.GOMAXPROCS(0))
-	for len(level) > 0 {
-		if err := ctx.Err(); err != nil {
-			out.diags = append(out.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summaryCancelled, Detail: err.Error()})
-			return out
-		}
-		mods := make([]*module, len(level))
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for w := 0; w < min(workers, len(level)); w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					mods[i] = c.loadOne(level[i])
-				}
-			}()
-		}
-		for i := range level {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
-		level = level[:0:0]
-		for _, m := range mods {
-			all[m.key] = m
-			for _, r := range m.imports {
-				if r.err == "" && !queued[r.loc.key] {
-					queued[r.loc.key] = true
-					level = append(level, r.loc)
-				}
-			}
-		}
+	if !c.loadAll(ctx, start, queued, all) {
+		out.diags = append(out.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summaryCancelled, Detail: ctx.Err().Error()})
+		return out
 	}
 	disabled := map[string]bool{}
 	for _, m := range all {
@@ -396,6 +366,57 @@ func (c *Config) load(ctx context.Context, names []string) loaded {
 		out.mods[len(bfs)-1-i] = m
 	}
 	return out
+}
+
+// loadAll loads the modules of start and everything they import into
+// all, with a bounded pool of workers fed as imports are discovered, so a
+// module is parsed as soon as the module importing it is. queued holds the
+// keys already given to a worker. It reports false when ctx was done
+// before every module was loaded.
+func (c *Config) loadAll(ctx context.Context, start []location, queued map[string]bool, all map[string]*module) bool {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	jobs := make(chan location)
+	done := make(chan *module)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for l := range jobs {
+				done <- c.loadOne(l)
+			}
+		}()
+	}
+	queue := start
+	busy := 0
+	stopped := false
+	for busy > 0 || (len(queue) > 0 && !stopped) {
+		var send chan location
+		var next location
+		if len(queue) > 0 && !stopped {
+			send, next = jobs, queue[0]
+		}
+		select {
+		case send <- next:
+			queue = queue[1:]
+			busy++
+		case m := <-done:
+			busy--
+			all[m.key] = m
+			for _, r := range m.imports {
+				if r.err == "" && !queued[r.loc.key] {
+					queued[r.loc.key] = true
+					queue = append(queue, r.loc)
+				}
+			}
+		case <-ctx.Done():
+			stopped = true
+			ctx = context.Background() // stop waiting on it; drain the workers
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	return !stopped
 }
 
 func firstDetail(ds hcl.Diagnostics) string {
