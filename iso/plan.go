@@ -68,7 +68,7 @@ type ceLoc struct {
 
 func newPlan(w *Writer) (*plan, error) {
 	p := &plan{opts: &w.opts, rr: !w.opts.NoRockRidge, joliet: !w.opts.NoJoliet, root: w.root}
-	if err := checkVolumeID(w.opts.VolumeID); err != nil {
+	if err := checkVolumeID(w.opts.VolumeID, w.opts.StrictVolumeID); err != nil {
 		return nil, err
 	}
 	for _, f := range []struct{ name, v string }{{"publisher", w.opts.Publisher}, {"application", w.opts.Application}} {
@@ -98,13 +98,35 @@ func newPlan(w *Writer) (*plan, error) {
 	return p, nil
 }
 
-func checkVolumeID(id string) error {
+func checkVolumeID(id string, strict bool) error {
+	return CheckVolumeID(id, strict)
+}
+
+// CheckVolumeID reports what is wrong with id as a volume identifier, or
+// returns nil. An id has at most 32 bytes (ECMA-119 8.4.6). With strict set,
+// every byte must be a d-character (A-Z, 0-9, _), as ECMA-119 asks.
+// Otherwise the a-characters (ECMA-119 7.4.1: also space and
+// !"%&'()*+,-./:;<=>?) and lower-case letters are accepted too, as
+// xorriso and genisoimage accept them: NixOS's own volume IDs, such as
+// "nixos-minimal-25.05-x86_64", are lower case with '-' and '.', and a
+// booted system finds its medium by that exact label (root=LABEL=...), so
+// the writer must not change it. Control characters, bytes beyond ASCII and
+// the remaining punctuation ($ # @ [ \ ] ^ ` { | } ~) are rejected in
+// both modes.
+func CheckVolumeID(id string, strict bool) error {
 	if len(id) > 32 {
 		return fmt.Errorf("iso: volume ID %q is %d bytes long, more than 32 (ECMA-119 8.4.6)", id, len(id))
 	}
 	for i := 0; i < len(id); i++ {
-		if isoChar(id[i]) != id[i] {
-			return fmt.Errorf("iso: volume ID %q has %q at byte %d; ECMA-119 8.4.6 allows only A-Z, 0-9 and _", id, id[i], i)
+		c := id[i]
+		if isoChar(c) == c {
+			continue
+		}
+		if strict {
+			return fmt.Errorf("iso: volume ID %q has %q at byte %d; ECMA-119 8.4.6 allows only A-Z, 0-9 and _", id, id[i:i+1], i)
+		}
+		if !(c >= 'a' && c <= 'z' || strings.IndexByte(" !\"%&'()*+,-./:;<=>?", c) >= 0) {
+			return fmt.Errorf("iso: volume ID %q has %q at byte %d; a volume ID holds A-Z, a-z, 0-9 and _ !\"%%&'()*+,-./:;<=>? only", id, id[i:i+1], i)
 		}
 	}
 	return nil

@@ -12,9 +12,15 @@ import (
 // Options are the settings of a Writer. The zero value works: volume ID
 // "ISOIMAGE", entry times as given, Rock Ridge and Joliet on, not bootable.
 type Options struct {
-	// VolumeID is the volume identifier: at most 32 d-characters (A-Z,
-	// 0-9, _; ECMA-119 8.4.6). Empty means "ISOIMAGE".
+	// VolumeID is the volume identifier, at most 32 bytes (ECMA-119
+	// 8.4.6). Empty means "ISOIMAGE". Which characters it may hold is
+	// CheckVolumeID's rule: lower case, '-' and '.' are accepted unless
+	// StrictVolumeID is set.
 	VolumeID string
+
+	// StrictVolumeID limits VolumeID to d-characters (A-Z, 0-9, _), as
+	// ECMA-119 asks; see CheckVolumeID.
+	StrictVolumeID bool
 
 	// Publisher and Application go into the primary volume descriptor
 	// (ECMA-119 8.4.20, 8.4.22); at most 128 a-characters each.

@@ -201,8 +201,16 @@ func TestWriteErrors(t *testing.T) {
 		want: `volume ID "VVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV" is 33 bytes long, more than 32`,
 	}, {
 		name: "volume ID with a forbidden character",
-		opts: iso.Options{VolumeID: "MY DISK"},
-		want: `volume ID "MY DISK" has ' ' at byte 2`,
+		opts: iso.Options{VolumeID: "my$disk"},
+		want: `volume ID "my$disk" has "$" at byte 2`,
+	}, {
+		name: "volume ID beyond ASCII",
+		opts: iso.Options{VolumeID: "DISK\u00e9"},
+		want: `volume ID "DISKé" has "\xc3" at byte 4`,
+	}, {
+		name: "strict volume ID in lower case",
+		opts: iso.Options{VolumeID: "nixos-26.11", StrictVolumeID: true},
+		want: `volume ID "nixos-26.11" has "n" at byte 0; ECMA-119 8.4.6 allows only A-Z, 0-9 and _`,
 	}, {
 		name: "cancelled",
 		ctx: func() context.Context {

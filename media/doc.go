@@ -19,7 +19,7 @@
 // and [Netboot.WriteDir] do the same for a netboot folder.
 //
 // Mistakes in the configuration (a missing kernel or boot loader file, a
-// volume ID that is not ISO 9660 d-characters, two contents with one
+// volume ID that iso.CheckVolumeID rejects, two contents with one
 // target, a file where a folder must be) are hcl.Diagnostics that name the
 // option and, through Spec.Places, every definition of it; their Extra has
 // a Places method. Plain Go errors are for input and output while writing.

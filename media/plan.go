@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/strata-build/strata/iso"
 	"io"
 	"io/fs"
 	"os"
@@ -241,7 +242,7 @@ func (p *planner) checkCommon() {
 	s := p.s
 	if msg := checkVolumeID(s.VolumeID); msg != "" {
 		p.diags = append(p.diags, p.diag(summaryBadVolumeID, OptVolumeID,
-			fmt.Sprintf("%s %q %s. A volume ID has 1 to 32 d-characters: A-Z, 0-9 and \"_\" (ECMA-119 7.4.1, 8.4.6), such as \"STRATA_LIVE\".", OptVolumeID, s.VolumeID, msg)))
+			fmt.Sprintf("%s %q %s. A volume ID has 1 to 32 characters: letters, digits and _ !\"%%&'()*+,-./:;<=>? (the a-characters of ECMA-119 7.4.1 and lower case, as xorriso accepts them), such as \"STRATA_LIVE\" or \"nixos-26.11-x86_64\".", OptVolumeID, s.VolumeID, msg)))
 	}
 	for _, kp := range s.KernelParams {
 		p.checkParam(kp)
@@ -288,7 +289,10 @@ func (p *planner) checkLabels() {
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
-// checkVolumeID returns what is wrong with id, or "".
+// checkVolumeID returns what is wrong with id, or "". The characters are
+// the iso writer's rule (iso.CheckVolumeID, not strict): NixOS-style IDs
+// such as "nixos-26.11-x86_64" pass, since the booted system looks its
+// medium up by that exact label.
 func checkVolumeID(id string) string {
 	switch {
 	case id == "":
@@ -296,10 +300,13 @@ func checkVolumeID(id string) string {
 	case len(id) > 32:
 		return fmt.Sprintf("has %d characters", len(id))
 	}
-	for _, r := range id {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_') {
-			return fmt.Sprintf("has the character %q", r)
+	if err := iso.CheckVolumeID(id, false); err != nil {
+		for i := 0; i < len(id); i++ {
+			if iso.CheckVolumeID(id[i:i+1], false) != nil {
+				return fmt.Sprintf("has the character %q", id[i:i+1])
+			}
 		}
+		return err.Error()
 	}
 	return ""
 }

@@ -323,12 +323,12 @@ func TestPlanErrors(t *testing.T) {
 			wantDetail:  []string{"boot.files.isohybridMbr"},
 		},
 		{
-			name:        "volume id in lower case",
-			edit:        func(s *media.Spec) { s.VolumeID = "nixos-26.11-x86_64" },
+			name:        "volume id with a forbidden character",
+			edit:        func(s *media.Spec) { s.VolumeID = "nixos~26.11-x86_64" },
 			places:      map[string][]hcl.Range{media.OptVolumeID: {at("host.hcl", 3)}},
 			wantSummary: "Invalid volume ID",
 			wantSubject: &hcl.Range{Filename: "host.hcl", Start: hcl.Pos{Line: 3, Column: 3, Byte: 10}, End: hcl.Pos{Line: 3, Column: 9, Byte: 16}},
-			wantDetail:  []string{"isoImage.volumeID", `"nixos-26.11-x86_64"`, `'n'`},
+			wantDetail:  []string{"isoImage.volumeID", `"nixos~26.11-x86_64"`, `"~"`},
 		},
 		{
 			name:        "volume id too long",
@@ -485,7 +485,7 @@ func TestPlanDeterministic(t *testing.T) {
 // place, each once.
 func TestPlanErrorsSorted(t *testing.T) {
 	s := spec()
-	s.Kernel, s.VolumeID, s.Initrd = "/in/none", "bad id", "/in/none2"
+	s.Kernel, s.VolumeID, s.Initrd = "/in/none", "bad~id", "/in/none2"
 	at := func(line int) hcl.Range {
 		return hcl.Range{Filename: "host.hcl", Start: hcl.Pos{Line: line, Byte: line * 10}, End: hcl.Pos{Line: line, Byte: line*10 + 5}}
 	}

@@ -57,8 +57,9 @@ const (
 // initrd. The builders read a Spec and never change it or keep it.
 type Spec struct {
 	// VolumeID is the ISO 9660 volume identifier (isoImage.volumeID): 1 to
-	// 32 d-characters (A-Z, 0-9, "_"). Linux finds the medium by it, as
-	// the cd-dvd base's root=LABEL=<volumeID> asks.
+	// 32 characters that iso.CheckVolumeID accepts, such as NixOS's
+	// "nixos-26.11-x86_64". It is written as it is: Linux finds the
+	// medium by it, as the cd-dvd base's root=LABEL=<volumeID> asks.
 	VolumeID string
 
 	// Kernel and Initrd are the files booted (boot.files.kernel,

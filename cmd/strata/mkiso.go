@@ -37,7 +37,8 @@ func runMkiso(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("mkiso", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	out := fl.String("o", "", "write the image to `OUT.iso` (required)")
-	volID := fl.String("volume-id", "", "volume `ID`: up to 32 of A-Z, 0-9, _ (default ISOIMAGE)")
+	volID := fl.String("volume-id", "", "volume `ID`: up to 32 of A-Z, a-z, 0-9, _ and a few punctuation marks such as - and . (default ISOIMAGE)")
+	strictID := fl.Bool("strict-volume-id", false, "allow only the d-characters A-Z, 0-9 and _ in the volume ID, as ECMA-119 asks")
 	bios := fl.String("bios-boot", "", "BIOS no-emulation boot image, a `PATH` inside DIR")
 	efi := fl.String("efi-boot", "", "UEFI FAT boot image, a `PATH` inside DIR")
 	cat := fl.String("boot-catalog", "", "`PATH` of the El Torito catalog in the image (default: boot.cat next to the boot image)")
@@ -75,7 +76,7 @@ func runMkiso(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	opts := &iso.Options{VolumeID: *volID, ModTime: mtime}
+	opts := &iso.Options{VolumeID: *volID, StrictVolumeID: *strictID, ModTime: mtime}
 	if *bios != "" || *efi != "" || *mbr != "" || *cat != "" {
 		b := &iso.Boot{BIOS: cleanInside(*bios), EFI: cleanInside(*efi), Catalog: cleanInside(*cat)}
 		if *mbr != "" {

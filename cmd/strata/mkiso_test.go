@@ -55,7 +55,9 @@ func TestMkiso(t *testing.T) {
 		{name: "unknown flag", args: []string{"-o", "OUT", "--nope", "SRC"}, wantCode: exitUsage, wantStderr: "flag provided but not defined: -nope"},
 		{name: "missing tree", args: []string{"-o", "OUT", "/nonexistent/tree"}, wantCode: exitConfig, wantStderr: "/nonexistent/tree"},
 		{name: "missing boot file", args: []string{"-o", "OUT", "--bios-boot", "isolinux/missing.bin", "SRC"}, wantCode: exitConfig, wantStderr: `BIOS boot image "isolinux/missing.bin": no such entry`},
-		{name: "bad volume ID", args: []string{"-o", "OUT", "--volume-id", "lower case", "SRC"}, wantCode: exitConfig, wantStderr: `volume ID "lower case"`},
+		{name: "NixOS-style volume ID", args: []string{"-o", "OUT", "--volume-id", "nixos-26.11-x86_64", "SRC"}, wantCode: exitOK, wantImage: true},
+		{name: "bad volume ID", args: []string{"-o", "OUT", "--volume-id", "lower~case", "SRC"}, wantCode: exitConfig, wantStderr: `volume ID "lower~case"`},
+		{name: "strict volume ID", args: []string{"-o", "OUT", "--strict-volume-id", "--volume-id", "lower-case", "SRC"}, wantCode: exitConfig, wantStderr: `volume ID "lower-case" has "l" at byte 0`},
 		{name: "missing MBR template", args: []string{"-o", "OUT", "--bios-boot", "isolinux/isolinux.bin", "--hybrid-mbr", "/nonexistent/mbr", "SRC"}, wantCode: exitConfig, wantStderr: "reading the hybrid MBR template"},
 		{name: "bad SOURCE_DATE_EPOCH", args: []string{"-o", "OUT", "SRC"}, sde: "yesterday", wantCode: exitConfig, wantStderr: `SOURCE_DATE_EPOCH="yesterday"`},
 	}
