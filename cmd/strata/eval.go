@@ -106,19 +106,23 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 }
 
 // gcSoftLimit is the memory the garbage collector may let the process use
-// before it runs at all: evaluating a few thousand modules fits, so a
+// before it must collect: evaluating a few thousand modules fits, so a
 // one-shot command collects rarely instead of every time the heap doubles.
 const gcSoftLimit = 360 << 20
 
+// gcPercent is GOGC while the heap is far below the limit: small
+// configurations still stay small.
+const gcPercent = 200
+
 // tuneGC sets the garbage collector of this process for one evaluation
-// and returns a function that restores the previous settings. Collection
-// by heap growth is switched off and a memory limit takes its place; after
+// and returns a function that restores the previous settings. The heap may
+// triple between collections, up to a memory limit of gcSoftLimit; after
 // each collection the limit is raised to twice the live heap if that is
 // more, so a configuration whose live data outgrows gcSoftLimit is
 // collected like GOGC=100 instead of continuously.
 func tuneGC() (restore func()) {
 	w := &gcWatch{limit: gcSoftLimit}
-	pct := debug.SetGCPercent(-1)
+	pct := debug.SetGCPercent(gcPercent)
 	lim := debug.SetMemoryLimit(w.limit)
 	w.arm()
 	return func() {
