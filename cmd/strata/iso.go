@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 
 	"github.com/strata-build/strata/iso"
 	"github.com/strata-build/strata/media"
@@ -62,10 +61,10 @@ func runISO(args []string, stdout, stderr io.Writer) int {
 	if diags.HasErrors() {
 		return exitConfig
 	}
-	var bar *mediaProgressBar
+	var bar *progressBar
 	var progress func(done, total int64)
-	if mediaIsTerminal(stderr) {
-		bar = &mediaProgressBar{w: stderr, name: filepath.Base(*out)}
+	if isTerminal(stderr) {
+		bar = &progressBar{w: stderr, name: filepath.Base(*out)}
 		progress = bar.update
 	}
 	report := stdout
@@ -129,44 +128,4 @@ func mediaSpec(ctx context.Context, modules []string, args argList, stderr io.Wr
 	}
 	spec.ModTime = t
 	return spec, exitOK
-}
-
-// mediaIsTerminal reports whether w is a terminal.
-func mediaIsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// mediaProgressBar draws "name [#####.....] 42% 120/285 MiB" on one terminal
-// line. A nil *mediaProgressBar draws nothing.
-type mediaProgressBar struct {
-	w       io.Writer
-	name    string
-	last    int
-	started bool
-}
-
-func (b *mediaProgressBar) update(done, total int64) {
-	if total <= 0 {
-		return
-	}
-	pct := int(done * 100 / total)
-	if b.started && pct == b.last {
-		return
-	}
-	b.started, b.last = true, pct
-	const width = 30
-	fill := pct * width / 100
-	fmt.Fprintf(b.w, "\r%s [%s%s] %3d%% %d/%d MiB", b.name, strings.Repeat("#", fill), strings.Repeat(".", width-fill),
-		pct, done>>20, total>>20)
-}
-
-func (b *mediaProgressBar) finish() {
-	if b != nil && b.started {
-		fmt.Fprintln(b.w)
-	}
 }

@@ -401,9 +401,9 @@ func TestISONetbootBase(t *testing.T) {
 	}
 }
 
-func TestMediaProgressBar(t *testing.T) {
+func TestProgressBar(t *testing.T) {
 	var b bytes.Buffer
-	bar := &mediaProgressBar{w: &b, name: "x.iso"}
+	bar := &progressBar{w: &b, name: "x.iso"}
 	for _, done := range []int64{0, 1 << 20, 1<<20 + 1, 4 << 20} {
 		bar.update(done, 4<<20)
 	}
@@ -414,7 +414,7 @@ func TestMediaProgressBar(t *testing.T) {
 	if got := b.String(); got != want {
 		t.Errorf("progress bar drew %q, want %q", got, want)
 	}
-	var nilBar *mediaProgressBar
+	var nilBar *progressBar
 	nilBar.finish() // a nil bar draws nothing
 }
 

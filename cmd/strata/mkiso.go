@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -88,7 +89,7 @@ func runMkiso(args []string, stdout, stderr io.Writer) int {
 	}
 	var bar *progressBar
 	if isTerminal(stderr) {
-		bar = &progressBar{w: stderr}
+		bar = &progressBar{w: stderr, name: filepath.Base(*out)}
 		opts.Progress = bar.update
 	}
 	if os.Getenv("GOGC") == "" {
@@ -106,9 +107,7 @@ func runMkiso(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	err = iso.WriteFile(ctx, *out, w)
-	if bar != nil {
-		bar.end()
-	}
+	bar.finish()
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			fmt.Fprintln(stderr, "strata mkiso: interrupted; no image written")
@@ -125,39 +124,4 @@ func cleanInside(p string) string {
 		return ""
 	}
 	return strings.TrimPrefix(path.Clean("/"+p), "/")
-}
-
-// isTerminal reports whether w is a character device, such as a terminal.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// progressBar draws a one-line progress bar with carriage returns.
-type progressBar struct {
-	w    io.Writer
-	last int
-}
-
-func (b *progressBar) update(done, total int64) {
-	pct := 100
-	if total > 0 {
-		pct = int(done * 100 / total)
-	}
-	if pct == b.last {
-		return
-	}
-	b.last = pct
-	n := pct * 40 / 100
-	fmt.Fprintf(b.w, "\r[%s%s] %3d%% %d/%d MiB", strings.Repeat("#", n), strings.Repeat(".", 40-n), pct, done>>20, total>>20)
-}
-
-func (b *progressBar) end() {
-	if b.last != 0 {
-		io.WriteString(b.w, "\n")
-	}
 }
