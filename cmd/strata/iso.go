@@ -39,20 +39,9 @@ usage.`
 // runISO is strata iso: evaluate, plan the image with package media, write
 // it with package iso.
 func runISO(args []string, stdout, stderr io.Writer) int {
-	fl, margs := newFlags("iso", isoUsage, stderr)
-	out := fl.String("o", "", "write the image to `OUT.iso`")
-	if code, done := parseMediaFlags(fl, args); done {
-		return code
-	}
-	if *out == "" || fl.NArg() == 0 {
-		fmt.Fprintln(stderr, "strata iso: need -o OUT.iso and at least one MODULE")
-		fl.Usage()
-		return exitUsage
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-
-	spec, code := mediaSpec(ctx, fl.Args(), margs, stderr)
+	spec, out, code := startMedia(ctx, "iso", isoUsage, "write the image to `OUT.iso`", "OUT.iso", args, stderr)
 	if spec == nil {
 		return code
 	}
@@ -94,6 +83,25 @@ func runISO(args []string, stdout, stderr io.Writer) int {
 
 // parseMediaFlags parses args; done says the command is over (after
 // --help, or a usage error), with exit status code.
+// startMedia is the start that strata iso and strata netboot share: it
+// parses the flags (-o, described by outUsage, and --arg), checks that -o
+// and at least one module were given, and evaluates the modules into a
+// media.Spec. A nil spec means the command is over, with exit status code.
+func startMedia(ctx context.Context, name, usage, outUsage, outWord string, args []string, stderr io.Writer) (spec *media.Spec, out *string, code int) {
+	fl, margs := newFlags(name, usage, stderr)
+	out = fl.String("o", "", outUsage)
+	if code, done := parseMediaFlags(fl, args); done {
+		return nil, nil, code
+	}
+	if *out == "" || fl.NArg() == 0 {
+		fmt.Fprintf(stderr, "strata %s: need -o %s and at least one MODULE\n", name, outWord)
+		fl.Usage()
+		return nil, nil, exitUsage
+	}
+	spec, code = mediaSpec(ctx, fl.Args(), margs, stderr)
+	return spec, out, code
+}
+
 func parseMediaFlags(fl *flag.FlagSet, args []string) (code int, done bool) {
 	err := fl.Parse(args)
 	switch {

@@ -30,20 +30,9 @@ usage.`
 // runNetboot is strata netboot: evaluate, plan the folder with package
 // media, write it atomically.
 func runNetboot(args []string, stdout, stderr io.Writer) int {
-	fl, margs := newFlags("netboot", netbootUsage, stderr)
-	out := fl.String("o", "", "write the netboot folder to `DIR`")
-	if code, done := parseMediaFlags(fl, args); done {
-		return code
-	}
-	if *out == "" || fl.NArg() == 0 {
-		fmt.Fprintln(stderr, "strata netboot: need -o DIR and at least one MODULE")
-		fl.Usage()
-		return exitUsage
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-
-	spec, code := mediaSpec(ctx, fl.Args(), margs, stderr)
+	spec, out, code := startMedia(ctx, "netboot", netbootUsage, "write the netboot folder to `DIR`", "DIR", args, stderr)
 	if spec == nil {
 		return code
 	}
