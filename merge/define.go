@@ -257,7 +257,7 @@ func (e *evaluator) pushDown(node *declNode, base Path, it item, w wrappers, sc 
 		node = c
 		if c.opt != nil {
 			// Items are never changed, so sub may share their keys.
-			emit(c.opt, &def{sub: it.keys[i+1:], th: it.th, sc: sc, conds: w.conds, prio: w.prio, order: w.order, rng: it.rng})
+			emit(c.opt, e.newDef(def{sub: it.keys[i+1:], th: it.th, sc: sc, conds: w.conds, prio: w.prio, order: w.order, rng: it.rng}))
 			return nil
 		}
 	}

@@ -26,6 +26,8 @@ type evaluator struct {
 	insts   map[string]*instance // submodule elements by path
 	single  map[*optInst]cty.Value
 	locals  map[*hcl.Attribute]*localState
+	ddefs   []ddef // free part of the current block of newDDef
+	defs    []def  // free part of the current block of newDef
 }
 
 type localState struct {

@@ -1,9 +1,11 @@
 package merge
 
 import (
+	"cmp"
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,6 +30,29 @@ type ddef struct {
 	done      bool
 	diags     hcl.Diagnostics
 	status    Status
+}
+
+// newDDef returns a pointer to a copy of d. The evaluator hands them out
+// from blocks, as a merge makes one per definition.
+func (e *evaluator) newDDef(d ddef) *ddef {
+	if len(e.ddefs) == 0 {
+		e.ddefs = make([]ddef, 64)
+	}
+	p := &e.ddefs[0]
+	e.ddefs = e.ddefs[1:]
+	*p = d
+	return p
+}
+
+// newDef is newDDef for definitions.
+func (e *evaluator) newDef(d def) *def {
+	if len(e.defs) == 0 {
+		e.defs = make([]def, 64)
+	}
+	p := &e.defs[0]
+	e.defs = e.defs[1:]
+	*p = d
+	return p
 }
 
 // value evaluates a discharged definition once.
@@ -96,7 +121,7 @@ func (e *evaluator) selectDefs(p Path, defs []*def, decl *optDecl, declSc *scope
 	var diags hcl.Diagnostics
 	var ds []*ddef
 	if decl != nil && decl.def != nil {
-		dd := &ddef{th: thunk{x: decl.def}, sc: declSc, prio: priority.OptionDefault, order: priority.DefaultOrder, rng: decl.defRange, isDefault: true}
+		dd := e.newDDef(ddef{th: thunk{x: decl.def}, sc: declSc, prio: priority.OptionDefault, order: priority.DefaultOrder, rng: decl.defRange, isDefault: true})
 		if call := propCall(dd.th); call != nil {
 			diags = append(diags, newDiag(summaryWrapper,
 				fmt.Sprintf("The default of option %s is not a definition, so it cannot use %s. Write the plain value, or define the option with %s in a config block.", p, call.Name, call.Name),
@@ -130,25 +155,51 @@ func (e *evaluator) selectDefs(p Path, defs []*def, decl *optDecl, declSc *scope
 			best = d.prio
 		}
 	}
-	var win *ddef
-	live := ds[:0:0]
-	for _, d := range ds {
-		if d.prio == best {
-			if win == nil {
-				win = d
+	live := ds
+	if n := countPrio(ds, best); n < len(ds) {
+		live = make([]*ddef, 0, n)
+		for _, d := range ds {
+			if d.prio == best {
+				live = append(live, d)
 			}
-			live = append(live, d)
 		}
 	}
-	for _, d := range ds {
-		if d.prio == best {
-			d.status = Merged{}
-		} else {
-			d.status = Shadowed{By: win.rng, Priority: best}
+	if info != nil {
+		// Only explain reads what became of each definition.
+		win := live[0]
+		for _, d := range ds {
+			if d.prio == best {
+				d.status = Merged{}
+			} else {
+				d.status = Shadowed{By: win.rng, Priority: best}
+			}
 		}
 	}
-	sort.SliceStable(live, func(i, j int) bool { return live[i].order < live[j].order })
+	if !sortedByOrder(live) {
+		slices.SortStableFunc(live, func(a, b *ddef) int { return cmp.Compare(a.order, b.order) })
+	}
 	return live, true, nil
+}
+
+// countPrio counts the definitions of priority p.
+func countPrio(ds []*ddef, p priority.Priority) int {
+	n := 0
+	for _, d := range ds {
+		if d.prio == p {
+			n++
+		}
+	}
+	return n
+}
+
+// sortedByOrder reports whether ds is already in list order.
+func sortedByOrder(ds []*ddef) bool {
+	for i := 1; i < len(ds); i++ {
+		if ds[i].order < ds[i-1].order {
+			return false
+		}
+	}
+	return true
 }
 
 // discharge evaluates a definition's conditions and reads its wrappers
@@ -161,13 +212,13 @@ func (e *evaluator) discharge(p Path, d *def, out *[]*ddef, info *mergeInfo) hcl
 		}
 		if !ok {
 			if info != nil {
-				info.all = append(info.all, &ddef{th: d.th, sc: d.sc, rng: d.rng, prio: orPlain(d.prio), order: orDefault(d.order), status: Dropped{Condition: c.rng}})
+				info.all = append(info.all, e.newDDef(ddef{th: d.th, sc: d.sc, rng: d.rng, prio: orPlain(d.prio), order: orDefault(d.order), status: Dropped{Condition: c.rng}}))
 			}
 			return nil
 		}
 	}
 	if len(d.sub) > 0 {
-		*out = append(*out, &ddef{th: d.th, sub: d.sub, sc: d.sc, prio: orPlain(d.prio), order: orDefault(d.order), rng: d.rng})
+		*out = append(*out, e.newDDef(ddef{th: d.th, sub: d.sub, sc: d.sc, prio: orPlain(d.prio), order: orDefault(d.order), rng: d.rng}))
 		return nil
 	}
 	return e.peel(p, d.th, d.sc, d.prio, d.order, d.rng, "", out, info)
@@ -222,10 +273,10 @@ func (e *evaluator) peel(p Path, th thunk, sc *scope, prio priority.Priority, or
 		if isProp(v) {
 			return e.peel(p, valThunk(v), sc, prio, order, rng, outer, out, info)
 		}
-		*out = append(*out, &ddef{th: th, sc: sc, prio: orPlain(prio), order: orDefault(order), rng: rng, val: v, done: true})
+		*out = append(*out, e.newDDef(ddef{th: th, sc: sc, prio: orPlain(prio), order: orDefault(order), rng: rng, val: v, done: true}))
 		return nil
 	} else {
-		*out = append(*out, &ddef{th: th, sc: sc, prio: orPlain(prio), order: orDefault(order), rng: rng})
+		*out = append(*out, e.newDDef(ddef{th: th, sc: sc, prio: orPlain(prio), order: orDefault(order), rng: rng}))
 		return nil
 	}
 	want := 1
@@ -255,7 +306,7 @@ func (e *evaluator) peel(p Path, th thunk, sc *scope, prio priority.Priority, or
 		}
 		if !ok {
 			if info != nil {
-				info.all = append(info.all, &ddef{th: args[1], sc: sc, rng: rng, prio: orPlain(prio), order: orDefault(order), status: Dropped{Condition: c.rng}})
+				info.all = append(info.all, e.newDDef(ddef{th: args[1], sc: sc, rng: rng, prio: orPlain(prio), order: orDefault(order), status: Dropped{Condition: c.rng}}))
 			}
 			return nil
 		}
@@ -583,11 +634,48 @@ func (e *evaluator) allAccept(t *typ, ds []*ddef) bool {
 	return true
 }
 
+// mergeElem discharges and merges one list element of list p, whose own
+// path is ep.
+func (e *evaluator) mergeElem(p, ep Path, t *typ, ed *def) ([]cty.Value, hcl.Diagnostics) {
+	var eds []*ddef
+	diags := e.discharge(ep, ed, &eds, nil)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	var out []cty.Value
+	for i, x := range eds {
+		if x.prio != priority.Plain {
+			diags = append(diags, newDiag(summaryWrapper, fmt.Sprintf("A list element of %s at %s has a priority wrapper; only mkIf and mkMerge apply to list elements.", p, where(x.rng)), x.rng))
+			continue
+		}
+		v, vd := e.mergeTyped(ep, t.elems[0], eds[i:i+1:i+1])
+		diags = append(diags, vd...)
+		out = append(out, v)
+	}
+	return out, diags
+}
+
+// leafKind reports whether values of t hold no options or elements of
+// their own: no submodule, list, attribute set or anything below it.
+func leafKind(t *typ) bool {
+	switch t.k {
+	case kListOf, kNonEmptyListOf, kAttrsOf, kSubmodule, kAnything, kRaw:
+		return false
+	}
+	for _, el := range t.elems {
+		if !leafKind(el) {
+			return false
+		}
+	}
+	return true
+}
+
 // mergeList concatenates list definitions in order, discharging each
 // element on its own (spec section 5).
 func (e *evaluator) mergeList(p Path, t *typ, ds []*ddef) (cty.Value, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	var out []cty.Value
+	leaf := leafKind(t.elems[0])
 	for i, d := range ds {
 		var elems []thunk
 		switch {
@@ -624,27 +712,26 @@ func (e *evaluator) mergeList(p Path, t *typ, ds []*ddef) (cty.Value, hcl.Diagno
 			continue
 		}
 		for j, el := range elems {
-			ep := p.child(fmt.Sprintf("[definition %d-entry %d]", i+1, j+1))
-			var eds []*ddef
 			rng := el.rangeOf(d.rng)
 			if el.x == nil {
 				rng = d.rng
 			}
-			ed := &def{th: el, sc: d.sc, rng: rng}
-			dd := e.discharge(ep, ed, &eds, nil)
-			if dd.HasErrors() {
-				diags = append(diags, dd...)
-				continue
-			}
-			for _, x := range eds {
-				if x.prio != priority.Plain {
-					diags = append(diags, newDiag(summaryWrapper, fmt.Sprintf("A list element of %s at %s has a priority wrapper; only mkIf and mkMerge apply to list elements.", p, where(x.rng)), x.rng))
+			ed := e.newDef(def{th: el, sc: d.sc, rng: rng})
+			if leaf {
+				// The element's own path only shows in messages and, for
+				// nested types, names submodule elements: a leaf element
+				// is merged under the list's path, and again under its
+				// own when that gives an error.
+				vals, ld := e.mergeElem(p, p, t, ed)
+				if !ld.HasErrors() {
+					out = append(out, vals...)
+					diags = append(diags, ld...)
 					continue
 				}
-				v, vd := e.mergeTyped(ep, t.elems[0], []*ddef{x})
-				diags = append(diags, vd...)
-				out = append(out, v)
 			}
+			vals, ld := e.mergeElem(p, p.child(fmt.Sprintf("[definition %d-entry %d]", i+1, j+1)), t, ed)
+			out = append(out, vals...)
+			diags = append(diags, ld...)
 		}
 	}
 	if diags.HasErrors() {
@@ -677,7 +764,7 @@ func (e *evaluator) children(p Path, t *typ, ds []*ddef) ([]string, map[string][
 	}
 	for _, d := range ds {
 		if len(d.sub) > 0 {
-			add(d.sub[0], &def{sub: d.sub[1:], th: d.th, sc: d.sc, rng: d.rng})
+			add(d.sub[0], e.newDef(def{sub: d.sub[1:], th: d.th, sc: d.sc, rng: d.rng}))
 			continue
 		}
 		its, ok, id := e.objectItems(d.th, d.sc)
@@ -695,7 +782,8 @@ func (e *evaluator) children(p Path, t *typ, ds []*ddef) ([]string, map[string][
 			if rng == (hcl.Range{}) {
 				rng = d.rng
 			}
-			add(it.keys[0], &def{sub: append(Path(nil), it.keys[1:]...), th: it.th, sc: d.sc, rng: rng})
+			// Items are never changed, so sub may share their keys.
+			add(it.keys[0], e.newDef(def{sub: it.keys[1:], th: it.th, sc: d.sc, rng: rng}))
 		}
 	}
 	return keys, per, diags
