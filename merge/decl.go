@@ -18,9 +18,18 @@ type declNode struct {
 	children map[string]*declNode
 	opt      *optDecl // non-nil: this node is an option
 	names    []string // sorted children names, filled by freeze
+	all      []*optDecl // of a submodule tree's root: its options, filled by freeze
 }
 
-func newNamespace(p Path) *declNode { return &declNode{path: p, children: map[string]*declNode{}} }
+func newNamespace(p Path) *declNode { return &declNode{path: p} }
+
+// add makes c the child k of n.
+func (n *declNode) add(k string, c *declNode) {
+	if n.children == nil {
+		n.children = map[string]*declNode{}
+	}
+	n.children[k] = c
+}
 
 // optDecl is one option with all its declarations merged.
 type optDecl struct {
@@ -38,7 +47,7 @@ type optDecl struct {
 	internal    bool
 	decls       []hcl.Range
 	top         bool // declared in the top-level tree
-	idx         int  // index among the top-level options
+	idx         int  // index among the top-level options, or in its submodule tree's all
 }
 
 var optionSchema = &hcl.BodySchema{
@@ -230,7 +239,10 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 	if ob.t == nil || rel == nil {
 		return diags
 	}
-	full := prefix.child(rel...)
+	full := rel
+	if len(prefix) > 0 {
+		full = prefix.child(rel...)
+	}
 	t := ob.t.clone()
 	node := root
 	for i, s := range rel {
@@ -241,8 +253,10 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 		}
 		c := node.children[s]
 		if c == nil {
-			c = newNamespace(node.path.child(s))
-			node.children[s] = c
+			// A node's path from the root is a prefix of rel, which is
+			// never changed: the node shares it.
+			c = newNamespace(rel[: i+1 : i+1])
+			node.add(s, c)
 		}
 		node = c
 	}
@@ -355,7 +369,7 @@ func (n *declNode) freeze() {
 	}
 	if n.opt != nil {
 		if s := n.opt.t.subTree(); s != nil {
-			s.freeze()
+			s.freezeSub()
 		}
 		for _, e := range n.opt.t.elems {
 			freezeType(e)
@@ -363,9 +377,18 @@ func (n *declNode) freeze() {
 	}
 }
 
+// freezeSub freezes the root of a submodule tree and numbers its options.
+func (n *declNode) freezeSub() {
+	n.freeze()
+	n.all = collectOpts(n)
+	for i, o := range n.all {
+		o.idx = i
+	}
+}
+
 func freezeType(t *typ) {
 	if t.sub != nil {
-		t.sub.freeze()
+		t.sub.freezeSub()
 	}
 	for _, e := range t.elems {
 		freezeType(e)

@@ -64,7 +64,7 @@ type instance struct {
 	path  Path
 	name  string
 	root  *declNode
-	opts  map[*optDecl]*optInst
+	opts  []*optInst // by the options' idx in root.all
 	diags hcl.Diagnostics
 }
 
@@ -477,7 +477,10 @@ func (e *evaluator) optInstOf(o *optDecl, inst *instance) *optInst {
 	if inst == nil {
 		return e.topOpts[o.idx]
 	}
-	return inst.opts[o]
+	if o.idx < len(inst.opts) && inst.opts[o.idx].decl == o {
+		return inst.opts[o.idx]
+	}
+	return nil
 }
 
 // value merges an option once and returns its value; has is false when

@@ -463,23 +463,27 @@ func (e *evaluator) leafValues(p Path, t *typ, ds []*ddef) ([]cty.Value, hcl.Dia
 	var diags hcl.Diagnostics
 	vals := make([]cty.Value, len(ds))
 	for i, d := range ds {
-		if d.th.body != nil && len(d.sub) == 0 {
-			diags = append(diags, newDiag(summaryType,
-				fmt.Sprintf("A definition for option %s is not of type %s: at %s it is a block.", p, t.words(), where(d.rng)), d.rng))
-			continue
-		}
-		v, vd := d.value(e)
-		if vd.HasErrors() {
-			diags = append(diags, vd...)
-			continue
-		}
-		if !t.accepts(v) {
-			diags = append(diags, e.typeError(p, t, d, v))
-			continue
-		}
+		v, vd := e.leafValue(p, t, d)
+		diags = append(diags, vd...)
 		vals[i] = v
 	}
 	return vals, diags
+}
+
+// leafValue evaluates one definition and checks it against t.
+func (e *evaluator) leafValue(p Path, t *typ, d *ddef) (cty.Value, hcl.Diagnostics) {
+	if d.th.body != nil && len(d.sub) == 0 {
+		return cty.NilVal, hcl.Diagnostics{newDiag(summaryType,
+			fmt.Sprintf("A definition for option %s is not of type %s: at %s it is a block.", p, t.words(), where(d.rng)), d.rng)}
+	}
+	v, vd := d.value(e)
+	if vd.HasErrors() {
+		return cty.NilVal, vd
+	}
+	if !t.accepts(v) {
+		return cty.NilVal, hcl.Diagnostics{e.typeError(p, t, d, v)}
+	}
+	return v, nil
 }
 
 // mergeTyped merges the surviving definitions with the type's rule (the
@@ -552,6 +556,14 @@ func (e *evaluator) mergeTyped(p Path, t *typ, ds []*ddef) (cty.Value, hcl.Diagn
 		_ = vals
 		return cty.DynamicVal, hcl.Diagnostics{newDiag(summaryType,
 			fmt.Sprintf("The definitions of option %s are not all of one type of %s:%s", p, t.words(), listPlaces(ds, e)), ds[0].rng)}
+	}
+	if len(ds) == 1 && !t.joins() && t.k != kBoolByOr && t.k != kPath {
+		// One definition: nothing to join, or to compare.
+		v, diags := e.leafValue(p, t, ds[0])
+		if diags.HasErrors() {
+			return cty.DynamicVal, diags
+		}
+		return v, nil
 	}
 	vals, diags := e.leafValues(p, t, ds)
 	if diags.HasErrors() {
@@ -864,14 +876,20 @@ func (e *evaluator) instance(p Path, t *typ, ds []*ddef) *instance {
 	if inst := e.insts[key]; inst != nil {
 		return inst
 	}
-	inst := &instance{path: p, name: p[len(p)-1], root: t.sub, opts: map[*optDecl]*optInst{}}
+	if t.sub.all == nil {
+		t.sub.freezeSub() // decl trees belong to one evaluation
+	}
+	all := t.sub.all
+	inst := &instance{path: p, name: p[len(p)-1], root: t.sub, opts: make([]*optInst, len(all))}
 	e.insts[key] = inst
 	var diags hcl.Diagnostics
-	for _, o := range collectOpts(t.sub) {
-		inst.opts[o] = &optInst{decl: o, path: p.child(o.path...), inst: inst}
+	block := make([]optInst, len(all))
+	for i, o := range all {
+		block[i] = optInst{decl: o, path: p.child(o.path...), inst: inst}
+		inst.opts[i] = &block[i]
 	}
 	emit := func(o *optDecl, d *def) {
-		oi := inst.opts[o]
+		oi := e.optInstOf(o, inst)
 		oi.defs = append(oi.defs, d)
 	}
 	for i := len(ds) - 1; i >= 0; i-- {

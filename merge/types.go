@@ -367,10 +367,30 @@ func (t *typ) accepts(v cty.Value) bool {
 	case kStrMatching:
 		return ty == cty.String && t.re.MatchString(v.AsString())
 	case kInt, kIntBetween, kPositiveInt, kUnsignedInt, kPort:
-		if ty != cty.Number || !isWhole(v) {
+		if ty != cty.Number {
 			return false
 		}
-		n, _ := v.AsBigFloat().Int(nil)
+		f := v.AsBigFloat()
+		if !f.IsInt() {
+			return false
+		}
+		if i, acc := f.Int64(); acc == big.Exact {
+			switch t.k {
+			case kIntBetween:
+				if t.lo.IsInt64() && t.hi.IsInt64() {
+					return i >= t.lo.Int64() && i <= t.hi.Int64()
+				}
+			case kPositiveInt:
+				return i >= 1
+			case kUnsignedInt:
+				return i >= 0
+			case kPort:
+				return i >= 0 && i <= 65535
+			default:
+				return true
+			}
+		}
+		n, _ := f.Int(nil)
 		switch t.k {
 		case kIntBetween:
 			return n.Cmp(t.lo) >= 0 && n.Cmp(t.hi) <= 0
