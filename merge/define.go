@@ -212,7 +212,7 @@ func (e *evaluator) evalKey(x hcl.Expression, sc *scope) (string, hcl.Diagnostic
 			return name, nil
 		}
 	}
-	if len(x.Variables()) == 0 {
+	if len(varsOf(x, sc.mod)) == 0 {
 		v, diags = x.Value(e.base)
 	} else {
 		v, diags = e.evalExpr(x, sc)

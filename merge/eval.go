@@ -81,7 +81,7 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 			}
 		}
 	}
-	vars := x.Variables()
+	vars := varsOf(x, sc.mod)
 	if len(vars) == 0 {
 		return x.Value(e.base)
 	}
@@ -125,7 +125,7 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 			done[n] = true
 			a := sc.mod.locals[n]
 			usesLocals := false
-			for _, t := range a.Expr.Variables() {
+			for _, t := range varsOf(a.Expr, sc.mod) {
 				if t.RootName() == "local" && len(t) > 1 {
 					usesLocals = true
 					if ta, ok := t[1].(hcl.TraverseAttr); ok && sc.mod.locals[ta.Name] != nil {
@@ -172,7 +172,7 @@ func (e *evaluator) needsConfig(x hcl.Expression, m *module, depth int) bool {
 	if depth > 100 {
 		return true
 	}
-	for _, t := range x.Variables() {
+	for _, t := range varsOf(x, m) {
 		switch t.RootName() {
 		case "config", "self":
 			return true
@@ -265,7 +265,7 @@ func (d *demand) traversal(t hcl.Traversal, depth int) {
 		}
 		saved := d.sc
 		d.sc = lsc
-		for _, lt := range a.Expr.Variables() {
+		for _, lt := range varsOf(a.Expr, d.sc.mod) {
 			d.traversal(lt, depth+1)
 		}
 		d.sc = saved

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -50,6 +51,58 @@ type module struct {
 	warns    []*hcl.Block
 	diags    hcl.Diagnostics // parse and structure errors
 	items    map[hcl.Body][]item
+	vars     map[hcl.Expression][]hcl.Traversal // see noteVars
+}
+
+// noteVars records the variables of x, and of the parts of x that are
+// evaluated on their own (object keys and values, list elements, the
+// arguments of property functions), so evaluations need not walk the
+// syntax again. It runs at load, on the loader's workers.
+func (m *module) noteVars(x hcl.Expression) {
+	switch lx := x.(type) {
+	case nil, *hclsyntax.LiteralValueExpr:
+		return
+	case *hclsyntax.ObjectConsExpr:
+		for _, it := range lx.Items {
+			m.noteVars(it.KeyExpr)
+			m.noteVars(it.ValueExpr)
+		}
+	case *hclsyntax.TupleConsExpr:
+		for _, el := range lx.Exprs {
+			m.noteVars(el)
+		}
+	case *hclsyntax.FunctionCallExpr:
+		if propNames[lx.Name] {
+			for _, a := range lx.Args {
+				m.noteVars(a)
+			}
+		}
+	}
+	if m.vars == nil {
+		m.vars = map[hcl.Expression][]hcl.Traversal{}
+	}
+	m.vars[x] = x.Variables()
+}
+
+// varsOf returns the variables of x, recorded at load when they were.
+func varsOf(x hcl.Expression, m *module) []hcl.Traversal {
+	if m != nil {
+		if vs, ok := m.vars[x]; ok {
+			return vs
+		}
+	}
+	return x.Variables()
+}
+
+// noteOptVars records the variables of the defaults of an option block
+// and of the blocks nested in it.
+func (m *module) noteOptVars(ob *optBlock) {
+	if a, ok := ob.get(aDefault); ok {
+		m.noteVars(a.Expr)
+	}
+	for _, n := range ob.nested {
+		m.noteOptVars(n)
+	}
 }
 
 // indexBody records the entries of a block body and of the blocks inside
@@ -63,6 +116,7 @@ func (m *module) indexBody(b hcl.Body, top bool) {
 	}
 	var out []item
 	for n, a := range sb.Attributes {
+		m.noteVars(a.Expr)
 		if top && n == "when" {
 			continue
 		}
@@ -73,7 +127,7 @@ func (m *module) indexBody(b hcl.Body, top bool) {
 		out = append(out, item{keys: keys, th: thunk{body: blk.Body}, rng: blk.DefRange()})
 		m.indexBody(blk.Body, false)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].rng.Start.Byte < out[j].rng.Start.Byte })
+	slices.SortStableFunc(out, func(a, b item) int { return cmp.Compare(a.rng.Start.Byte, b.rng.Start.Byte) })
 	if m.items == nil {
 		m.items = map[hcl.Body][]item{}
 	}
@@ -229,6 +283,7 @@ func (c *Config) analyse(l location, src []byte) *module {
 				m.locals = map[string]*hcl.Attribute{}
 			}
 			for n, a := range attrs {
+				m.noteVars(a.Expr)
 				if prev := m.locals[n]; prev != nil {
 					m.diags = append(m.diags, newDiag(summaryBadModule,
 						fmt.Sprintf("The local %q is defined twice in one module, at %s and %s.", n, where(prev.Range), where(a.Range)),
@@ -238,12 +293,12 @@ func (c *Config) analyse(l location, src []byte) *module {
 				m.locals[n] = a
 			}
 		case "option":
-			m.options = append(m.options, readOptBlock(b))
+			ob := readOptBlock(b)
+			m.noteOptVars(ob)
+			m.options = append(m.options, ob)
 		case "config":
 			m.configs = append(m.configs, b)
-			if c.Cache != nil {
-				m.indexBody(b.Body, true)
-			}
+			m.indexBody(b.Body, true)
 		case "assert":
 			m.asserts = append(m.asserts, b)
 		case "warn":
