@@ -57,7 +57,8 @@ type module struct {
 // noteVars records the variables of x, and of the parts of x that are
 // evaluated on their own (object keys and values, list elements, the
 // arguments of property functions), so evaluations need not walk the
-// syntax again. It runs at load, on the loader's workers.
+// syntax again. It runs at load, on the loader's workers, for modules kept
+// in a Cache.
 func (m *module) noteVars(x hcl.Expression) {
 	switch lx := x.(type) {
 	case nil, *hclsyntax.LiteralValueExpr:
@@ -283,7 +284,9 @@ func (c *Config) analyse(l location, src []byte) *module {
 				m.locals = map[string]*hcl.Attribute{}
 			}
 			for n, a := range attrs {
-				m.noteVars(a.Expr)
+				if c.Cache != nil {
+					m.noteVars(a.Expr)
+				}
 				if prev := m.locals[n]; prev != nil {
 					m.diags = append(m.diags, newDiag(summaryBadModule,
 						fmt.Sprintf("The local %q is defined twice in one module, at %s and %s.", n, where(prev.Range), where(a.Range)),
@@ -294,11 +297,17 @@ func (c *Config) analyse(l location, src []byte) *module {
 			}
 		case "option":
 			ob := readOptBlock(b)
-			m.noteOptVars(ob)
+			if c.Cache != nil {
+				m.noteOptVars(ob)
+			}
 			m.options = append(m.options, ob)
 		case "config":
 			m.configs = append(m.configs, b)
-			m.indexBody(b.Body, true)
+			if c.Cache != nil {
+				// Worth its memory only when the module is evaluated
+				// again.
+				m.indexBody(b.Body, true)
+			}
 		case "assert":
 			m.asserts = append(m.asserts, b)
 		case "warn":
