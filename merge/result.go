@@ -3,6 +3,8 @@ package merge
 import (
 	"context"
 	"fmt"
+	"math/big"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -219,23 +221,42 @@ func appendJSONValue(b []byte, v cty.Value, short bool) []byte {
 	case ty == cty.Number:
 		f := v.AsBigFloat()
 		if f.IsInt() {
+			if i, acc := f.Int64(); acc == big.Exact {
+				return strconv.AppendInt(b, i, 10)
+			}
 			i, _ := f.Int(nil)
 			return i.Append(b, 10)
 		}
 		x, _ := f.Float64()
 		return strconv.AppendFloat(b, x, 'g', -1, 64)
 	case isObject(ty):
-		// cty iterates the attributes of an object in sorted order.
 		b = append(b, '{')
-		i := 0
-		for it := v.ElementIterator(); it.Next(); i++ {
+		if ty.IsMapType() {
+			// cty iterates the elements of a map in key order.
+			i := 0
+			for it := v.ElementIterator(); it.Next(); i++ {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				k, ev := it.Element()
+				b = appendJSONString(b, k.AsString())
+				b = append(b, ':')
+				b = appendJSONValue(b, ev, short)
+			}
+			return append(b, '}')
+		}
+		keys := make([]string, 0, len(ty.AttributeTypes()))
+		for k := range ty.AttributeTypes() {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			k, ev := it.Element()
-			b = appendJSONString(b, k.AsString())
+			b = appendJSONString(b, k)
 			b = append(b, ':')
-			b = appendJSONValue(b, ev, short)
+			b = appendJSONValue(b, v.GetAttr(k), short)
 		}
 		return append(b, '}')
 	case isList(ty):
