@@ -16,18 +16,27 @@ const maxDepth = 10000
 // evaluator holds one evaluation. All its lazy state is guarded by the
 // Result's mutex.
 type evaluator struct {
-	cfg     *Config
-	mods    []*module
-	top     *declNode
-	topOpts []*optInst
-	base    *hcl.EvalContext // functions only
-	args    cty.Value
-	stack   []frame
-	insts   map[string]*instance // submodule elements by path
-	single  map[*optInst]cty.Value
-	locals  map[*hcl.Attribute]*localState
-	ddefs   []ddef // free part of the current block of newDDef
-	defs    []def  // free part of the current block of newDef
+	cfg       *Config
+	mods      []*module
+	top       *declNode
+	topOpts   []*optInst
+	base      *hcl.EvalContext // functions only
+	args      cty.Value
+	stack     []frame
+	insts     map[string]*instance // submodule elements by path
+	single    map[*optInst]cty.Value
+	locals    map[*hcl.Attribute]*localState
+	localVals map[localKey]cty.Value // see evalExpr
+	ddefs     []ddef                 // free part of the current block of newDDef
+	defs      []def                  // free part of the current block of newDef
+}
+
+// localKey names the value of one local of a module as seen by the
+// expressions that read it and exactly one option, leaf.
+type localKey struct {
+	m    *module
+	leaf *optInst
+	name string
 }
 
 type localState struct {
@@ -114,6 +123,17 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 	if d.arg {
 		ctx.Variables["arg"] = e.args
 	}
+	var lkey localKey
+	if len(d.locals) == 1 && d.leaves == 1 && d.leaf != nil {
+		// The local then sees the same one-option configuration each
+		// time: its value is kept for the module's other expressions.
+		lkey = localKey{m: sc.mod, leaf: d.leaf, name: d.locals[0]}
+		if v, ok := e.localVals[lkey]; ok && !d.diags.HasErrors() {
+			ctx.Variables["local"] = v
+			v, diags := x.Value(ctx)
+			return v, append(d.diags, diags...)
+		}
+	}
 	if len(d.locals) > 0 {
 		vals := map[string]cty.Value{}
 		done := map[string]bool{}
@@ -158,6 +178,12 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 			evalLocal(n, 0)
 		}
 		ctx.Variables["local"] = cty.ObjectVal(vals)
+		if lkey.m != nil && !d.diags.HasErrors() {
+			if e.localVals == nil {
+				e.localVals = map[localKey]cty.Value{}
+			}
+			e.localVals[lkey] = ctx.Variables["local"]
+		}
 	}
 	if d.diags.HasErrors() {
 		return cty.DynamicVal, d.diags
