@@ -29,6 +29,7 @@ type evaluator struct {
 	localVals map[localKey]cty.Value // see evalExpr
 	ddefs     []ddef                 // free part of the current block of newDDef
 	defs      []def                  // free part of the current block of newDef
+	pnodes    []pnode                // free part of the current block of newPnode
 }
 
 // localKey names the value of one local of a module as seen by the
@@ -240,7 +241,7 @@ func (d *demand) traversal(t hcl.Traversal, depth int) {
 	switch t.RootName() {
 	case "config":
 		if d.cfg == nil {
-			d.cfg = &pnode{}
+			d.cfg = d.e.newPnode()
 		}
 		d.inCfg = true
 		d.need(d.e.top, nil, nil, d.cfg, t, t.SourceRange())
@@ -250,7 +251,7 @@ func (d *demand) traversal(t hcl.Traversal, depth int) {
 			return // hcl reports the unknown variable
 		}
 		if d.self == nil {
-			d.self = &pnode{}
+			d.self = d.e.newPnode()
 		}
 		d.need(d.sc.inst.root, d.sc.inst.path, d.sc.inst, d.self, t, t.SourceRange())
 	case "name":
@@ -325,14 +326,14 @@ func (d *demand) need(root *declNode, base Path, inst *instance, p *pnode, t hcl
 		}
 		node = c
 		if c.opt != nil {
-			pn = pn.child(k)
+			pn = pn.child(k, d.e)
 			if rest := t[si+2:]; len(rest) > 0 && d.needInside(c.opt, inst, pn, rest, rng) {
 				return
 			}
 			d.needOpt(c.opt, inst, pn, rng)
 			return
 		}
-		pn = pn.child(k)
+		pn = pn.child(k, d.e)
 	}
 	d.needAll(node, inst, pn, rng)
 }
@@ -343,7 +344,7 @@ func (d *demand) needAll(node *declNode, inst *instance, pn *pnode, rng hcl.Rang
 		return
 	}
 	for _, k := range node.sortedNames() {
-		d.needAll(node.children[k], inst, pn.child(k), rng)
+		d.needAll(node.children[k], inst, pn.child(k, d.e), rng)
 	}
 }
 
@@ -417,7 +418,7 @@ func (d *demand) needInside(o *optDecl, inst *instance, pn *pnode, rest hcl.Trav
 			}
 			sub = e.instance(kp, t.elems[0], klive)
 		}
-		at = pn.child(k)
+		at = pn.child(k, d.e)
 		after = rest[1:]
 	default:
 		return false
@@ -467,21 +468,40 @@ func (e *evaluator) selected(oi *optInst) ([]*ddef, bool) {
 }
 
 // pnode is a partial object: the parts of config (or self) an expression
-// reads.
+// reads. Most have one child, kept apart from the others.
 type pnode struct {
 	done bool
 	v    cty.Value
+	k0   string
+	c0   *pnode
 	keys []string
 	kids []*pnode
 }
 
-func (p *pnode) child(k string) *pnode {
+// newPnode returns an empty pnode from the evaluator's current block.
+func (e *evaluator) newPnode() *pnode {
+	if len(e.pnodes) == 0 {
+		e.pnodes = make([]pnode, 128)
+	}
+	p := &e.pnodes[0]
+	e.pnodes = e.pnodes[1:]
+	return p
+}
+
+func (p *pnode) child(k string, e *evaluator) *pnode {
+	if p.c0 != nil && p.k0 == k {
+		return p.c0
+	}
 	for i, kk := range p.keys {
 		if kk == k {
 			return p.kids[i]
 		}
 	}
-	c := &pnode{}
+	c := e.newPnode()
+	if p.c0 == nil {
+		p.k0, p.c0 = k, c
+		return c
+	}
 	p.keys = append(p.keys, k)
 	p.kids = append(p.kids, c)
 	return c
@@ -491,7 +511,10 @@ func (p *pnode) value() cty.Value {
 	if p.done {
 		return p.v
 	}
-	m := make(map[string]cty.Value, len(p.kids))
+	m := make(map[string]cty.Value, len(p.kids)+1)
+	if p.c0 != nil {
+		m[p.k0] = p.c0.value()
+	}
 	for i, c := range p.kids {
 		m[p.keys[i]] = c.value()
 	}

@@ -119,7 +119,7 @@ const inOptionMark = "While merging the option"
 // priority number and sorts them by order.
 func (e *evaluator) selectDefs(p Path, defs []*def, decl *optDecl, declSc *scope, info *mergeInfo) ([]*ddef, bool, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	var ds []*ddef
+	ds := make([]*ddef, 0, len(defs)+1)
 	if decl != nil && decl.def != nil {
 		dd := e.newDDef(ddef{th: thunk{x: decl.def}, sc: declSc, prio: priority.OptionDefault, order: priority.DefaultOrder, rng: decl.defRange, isDefault: true})
 		if call := propCall(dd.th); call != nil {

@@ -44,11 +44,15 @@ func evaluate(ctx context.Context, c *Config, names []string) (*Result, hcl.Diag
 		}
 	}
 	e.top.freeze()
-	walkOptions(e.top, func(o *optDecl) {
-		o.top = true
-		o.idx = len(e.topOpts)
-		e.topOpts = append(e.topOpts, &optInst{decl: o, path: o.path})
-	})
+	var decls []*optDecl
+	walkOptions(e.top, func(o *optDecl) { decls = append(decls, o) })
+	block := make([]optInst, len(decls))
+	e.topOpts = make([]*optInst, len(decls))
+	for i, o := range decls {
+		o.top, o.idx = true, i
+		block[i] = optInst{decl: o, path: o.path}
+		e.topOpts[i] = &block[i]
+	}
 	if diags.HasErrors() {
 		return nil, sortDiags(diags)
 	}
