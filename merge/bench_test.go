@@ -1,6 +1,7 @@
 package merge_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,7 +46,47 @@ func benchEval(b *testing.B, modules string, warm bool) {
 	}
 }
 
+// benchHosts evaluates a different small host module on top of the same
+// module set in each iteration, sharing one Cache: what a pipeline building
+// many hosts against the same profiles does. Nothing is reused but the
+// parsed modules.
+func benchHosts(b *testing.B, modules string) {
+	main := genModules(b, modules)
+	dir := filepath.Dir(main)
+	const hosts = 4
+	for i := range hosts {
+		host := fmt.Sprintf("imports = [\"./main.hcl\"]\n\nconfig {\n  networking {\n    hostName = mkForce(\"host-%d\")\n  }\n}\n", i)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("host-%d.hcl", i)), []byte(host), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := &merge.Config{FS: os.DirFS(dir), Cache: &merge.Cache{}}
+	if _, diags := cfg.Eval("host-0.hcl"); diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		i++
+		name := fmt.Sprintf("host-%d.hcl", i%hosts)
+		res, diags := cfg.Eval(name)
+		if diags.HasErrors() {
+			b.Fatal(diags)
+		}
+		got, diags := res.Get("networking.hostName")
+		if diags.HasErrors() || got.AsString() != fmt.Sprintf("host-%d", i%hosts) {
+			b.Fatalf("%s: networking.hostName = %#v, %v", name, got, diags)
+		}
+		if _, err := res.MarshalJSON(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkEvalCold100x10(b *testing.B)  { benchEval(b, "100", false) }
 func BenchmarkEvalWarm100x10(b *testing.B)  { benchEval(b, "100", true) }
 func BenchmarkEvalCold2000x10(b *testing.B) { benchEval(b, "2000", false) }
 func BenchmarkEvalWarm2000x10(b *testing.B) { benchEval(b, "2000", true) }
+
+func BenchmarkEvalWarmHosts2000x10(b *testing.B) { benchHosts(b, "2000") }

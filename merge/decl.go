@@ -16,8 +16,8 @@ import (
 type declNode struct {
 	path     Path // from the tree's root
 	children map[string]*declNode
-	opt      *optDecl // non-nil: this node is an option
-	names    []string // sorted children names, filled by freeze
+	opt      *optDecl   // non-nil: this node is an option
+	names    []string   // sorted children names, filled by freeze
 	all      []*optDecl // of a submodule tree's root: its options, filled by freeze
 }
 
