@@ -30,6 +30,7 @@ type evaluator struct {
 	ddefs     []ddef                 // free part of the current block of newDDef
 	defs      []def                  // free part of the current block of newDef
 	pnodes    []pnode                // free part of the current block of newPnode
+	ctxs      []*hcl.EvalContext     // contexts for reuse, see takeCtx
 }
 
 // localKey names the value of one local of a module as seen by the
@@ -71,11 +72,12 @@ type optInst struct {
 // instance is one element of a submodule: a nested evaluation whose
 // modules are the element's definitions (spec sections 2 and 3).
 type instance struct {
-	path  Path
-	name  string
-	root  *declNode
-	opts  []*optInst // by the options' idx in root.all
-	diags hcl.Diagnostics
+	path    Path
+	name    string
+	nameVal cty.Value // name as a value, once needed
+	root    *declNode
+	opts    []*optInst // by the options' idx in root.all
+	diags   hcl.Diagnostics
 }
 
 // evalExpr evaluates an expression, first merging exactly the options it
@@ -99,8 +101,7 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 	for _, t := range vars {
 		d.traversal(t, 0)
 	}
-	ctx := e.base.NewChild()
-	ctx.Variables = map[string]cty.Value{}
+	ctx := e.takeCtx()
 	if d.cfg != nil {
 		if d.leaves == 1 && d.leaf != nil {
 			// Most expressions read one option: build that partial
@@ -119,7 +120,10 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 		ctx.Variables["self"] = d.self.value()
 	}
 	if d.name && sc.inst != nil {
-		ctx.Variables["name"] = cty.StringVal(sc.inst.name)
+		if sc.inst.nameVal == cty.NilVal {
+			sc.inst.nameVal = cty.StringVal(sc.inst.name)
+		}
+		ctx.Variables["name"] = sc.inst.nameVal
 	}
 	if d.arg {
 		ctx.Variables["arg"] = e.args
@@ -132,7 +136,9 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 		if v, ok := e.localVals[lkey]; ok && !d.diags.HasErrors() {
 			ctx.Variables["local"] = v
 			v, diags := x.Value(ctx)
-			return v, append(d.diags, diags...)
+			diags = append(d.diags, diags...)
+			e.giveCtx(ctx, diags)
+			return v, diags
 		}
 	}
 	if len(d.locals) > 0 {
@@ -190,7 +196,31 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 		return cty.DynamicVal, d.diags
 	}
 	v, diags := x.Value(ctx)
-	return v, append(d.diags, diags...)
+	diags = append(d.diags, diags...)
+	e.giveCtx(ctx, diags)
+	return v, diags
+}
+
+// takeCtx returns an empty evaluation context below the functions, reusing
+// one given back by giveCtx.
+func (e *evaluator) takeCtx() *hcl.EvalContext {
+	if n := len(e.ctxs); n > 0 {
+		ctx := e.ctxs[n-1]
+		e.ctxs = e.ctxs[:n-1]
+		return ctx
+	}
+	ctx := e.base.NewChild()
+	ctx.Variables = map[string]cty.Value{}
+	return ctx
+}
+
+// giveCtx gives back a context for reuse, unless diagnostics refer to it.
+func (e *evaluator) giveCtx(ctx *hcl.EvalContext, diags hcl.Diagnostics) {
+	if len(diags) > 0 {
+		return
+	}
+	clear(ctx.Variables)
+	e.ctxs = append(e.ctxs, ctx)
 }
 
 // needsConfig reports whether an expression reads option values, directly
