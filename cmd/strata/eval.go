@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -105,23 +106,77 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// gcSoftLimit is the memory the garbage collector may let the process use
-// before it must collect: evaluating a few thousand modules fits, so a
-// one-shot command collects rarely instead of every time the heap doubles.
-const gcSoftLimit = 360 << 20
+// The garbage collection policy of strata eval. An evaluation is a short
+// process whose live heap only grows (modules, their syntax, the merged
+// values) while it allocates several times that in temporaries, and the
+// cost of a collection is about the size of the live heap (at 2000x10,
+// some 250 ms of CPU for 200 MB). So collections should be few and come
+// while the live heap is small, under a memory ceiling that suits the size
+// of the job, which is not known until the modules are loaded.
+//
+// tuneGC therefore turns heap-growth collection off (gcPercent) and
+// collects only at a memory limit (runtime/debug.SetMemoryLimit), which
+// it moves after every collection, once the live heap is known:
+//
+//	limit = max(gcFloor, min(gcGrowth*live, gcSoftLimit), gcMinGrowth*live)
+//
+// Small configurations are collected at gcFloor, then at gcGrowth times
+// their live heap, so they stay small (100 modules: about 30 MiB). A
+// configuration of a few thousand modules spends most of its run under
+// the fixed gcSoftLimit and is collected a handful of times instead of
+// every time its heap doubles. Past gcSoftLimit/gcMinGrowth of live data
+// the limit follows the live heap, so the collector never runs
+// continuously on a heap just under a fixed limit, and memory grows in
+// proportion to the data (10000 modules: below 1.8 times the live heap).
+// The limit never goes down during a run.
+//
+// The numbers come from scripts/bench-eval's module sets (100, 2000 and
+// 10000 modules of 10 options) measured against the budget of issue #2,
+// half of Nix's peak memory: they minimize CPU time at 2000 modules
+// within that budget at all three scales.
+const (
+	// gcPercent is GOGC during an evaluation: off, so only the memory
+	// limit triggers a collection.
+	gcPercent = -1
 
-// gcPercent is GOGC while the heap is far below the limit: small
-// configurations still stay small.
-const gcPercent = 200
+	// gcFloor is the first memory limit, and the lowest.
+	gcFloor = 24 << 20
 
-// tuneGC sets the garbage collector of this process for one evaluation
-// and returns a function that restores the previous settings. The heap may
-// triple between collections, up to a memory limit of gcSoftLimit; after
-// each collection the limit is raised to twice the live heap if that is
-// more, so a configuration whose live data outgrows gcSoftLimit is
-// collected like GOGC=100 instead of continuously.
+	// gcGrowth is how many times its live heap a small configuration may
+	// use before the next collection.
+	gcGrowth = 6
+
+	// gcSoftLimit caps gcGrowth times the live heap: the memory a
+	// configuration of a few thousand modules may use.
+	gcSoftLimit = 360 << 20
+
+	// gcMinGrowth is the least limit after a collection, in times the
+	// live heap, whatever gcSoftLimit says.
+	gcMinGrowth = 1.75
+)
+
+// gcLimit returns the memory limit for the next collection after one that
+// left live bytes of live heap.
+func gcLimit(live int64) int64 {
+	return max(gcFloor, min(gcGrowth*live, gcSoftLimit), int64(gcMinGrowth*float64(live)))
+}
+
+// gcOverridden reports whether the user set GOGC or GOMEMLIMIT in the
+// environment, read by getenv; then tuneGC leaves the collector as the
+// runtime set it from them.
+func gcOverridden(getenv func(string) string) bool {
+	return getenv("GOGC") != "" || getenv("GOMEMLIMIT") != ""
+}
+
+// tuneGC sets the garbage collector of this process for one evaluation,
+// as described above gcPercent, and returns a function that restores the
+// previous settings. When GOGC or GOMEMLIMIT is set in the environment it
+// changes nothing.
 func tuneGC() (restore func()) {
-	w := &gcWatch{limit: gcSoftLimit}
+	if gcOverridden(os.Getenv) {
+		return func() {}
+	}
+	w := &gcWatch{limit: gcFloor}
 	pct := debug.SetGCPercent(gcPercent)
 	lim := debug.SetMemoryLimit(w.limit)
 	w.arm()
@@ -134,20 +189,20 @@ func tuneGC() (restore func()) {
 	}
 }
 
-// gcWatch raises the memory limit after a collection when the live heap
-// has grown near it.
+// gcWatch moves the memory limit to gcLimit of the live heap after each
+// collection, while tuneGC's settings are in force.
 type gcWatch struct {
 	mu      sync.Mutex
-	stopped bool
-	limit   int64
+	stopped bool  // tuneGC's restore ran: leave the limit alone
+	limit   int64 // the memory limit set last
 }
 
 // gcSentinel is an object whose finalizer runs once after the next
 // collection.
 type gcSentinel struct{ _ *int }
 
-// arm sets a finalizer that checks the live heap after the next
-// collection and arms again.
+// arm sets a finalizer that moves the limit after the next collection and
+// arms again.
 func (w *gcWatch) arm() {
 	runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) {
 		w.mu.Lock()
@@ -158,7 +213,7 @@ func (w *gcWatch) arm() {
 		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 		metrics.Read(s)
 		if s[0].Value.Kind() == metrics.KindUint64 {
-			if want := int64(2 * s[0].Value.Uint64()); want > w.limit {
+			if want := gcLimit(int64(s[0].Value.Uint64())); want > w.limit {
 				w.limit = want
 				debug.SetMemoryLimit(want)
 			}
