@@ -46,6 +46,7 @@ type Config struct {
 type Cache struct {
 	mu    sync.Mutex
 	files map[string]*cachedFile
+	decls []*declSet // least recently used first
 }
 
 // Eval evaluates the modules together, in the order given, as the top-level

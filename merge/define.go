@@ -29,12 +29,17 @@ type scope struct {
 	inst *instance
 }
 
-// cond is one mkIf or when condition, evaluated at most once.
+// cond is one mkIf or when condition. What it gives is kept by the
+// evaluator (condState), so that definitions can be shared.
 type cond struct {
-	x     hcl.Expression
-	v     cty.Value // a condition that came as a value
-	sc    *scope
-	rng   hcl.Range
+	x   hcl.Expression
+	v   cty.Value // a condition that came as a value
+	sc  *scope
+	rng hcl.Range
+}
+
+// condState is what one evaluation found of a cond.
+type condState struct {
 	done  bool
 	busy  bool
 	res   int8 // 1 true, 0 false, -1 error
@@ -213,6 +218,7 @@ func (e *evaluator) evalKey(x hcl.Expression, sc *scope) (string, hcl.Diagnostic
 		}
 	}
 	if len(varsOf(x, sc.mod)) == 0 {
+		e.evals++
 		v, diags = x.Value(e.base)
 	} else {
 		v, diags = e.evalExpr(x, sc)
@@ -499,30 +505,61 @@ func hintOrPeriod(h string) string {
 }
 
 // define walks every config block of every module, in definition order,
-// and gives each top-level option its definitions.
+// and gives each top-level option its definitions. With a Cache, what a
+// module defines is kept with the declaration tree and replayed by later
+// evaluations, unless pushing it down evaluated an expression (whose
+// value may depend on the arguments or functions of the evaluation).
 func (e *evaluator) define() hcl.Diagnostics {
 	var diags hcl.Diagnostics
+	cache := e.cfg.Cache
+	var rec *modDefs
 	emit := func(o *optDecl, d *def) {
 		oi := e.topOpts[o.idx]
 		oi.defs = append(oi.defs, d)
+		if rec != nil {
+			rec.emits = append(rec.emits, emitted{idx: o.idx, d: d})
+		}
 	}
 	for _, m := range e.mods {
-		sc := &scope{mod: m}
-		for _, blk := range m.configs {
-			w := wrappers{}
-			if sb, ok := blk.Body.(*hclsyntax.Body); ok {
-				if a := sb.Attributes["when"]; a != nil {
-					w = w.withCond(&cond{x: a.Expr, sc: sc, rng: a.SrcRange})
+		if cache != nil {
+			if md := cache.modDefs(e.decls, m); md != nil {
+				for _, em := range md.emits {
+					oi := e.topOpts[em.idx]
+					oi.defs = append(oi.defs, em.d)
 				}
-			} else if attrs, _ := blk.Body.JustAttributes(); attrs["when"] != nil {
-				a := attrs["when"]
-				w = w.withCond(&cond{x: a.Expr, sc: sc, rng: a.Range})
+				continue
 			}
-			its, d := e.items(thunk{body: blk.Body}, sc, true)
-			diags = append(diags, d...)
-			for _, it := range its {
-				diags = append(diags, e.pushDown(e.top, nil, it, w, sc, emit)...)
+			rec = &modDefs{}
+		}
+		evals := e.evals
+		md := e.defineModule(m, emit)
+		diags = append(diags, md...)
+		if rec != nil && len(md) == 0 && e.evals == evals {
+			cache.keepModDefs(e.decls, m, rec)
+		}
+		rec = nil
+	}
+	return diags
+}
+
+// defineModule pushes down the config blocks of one module.
+func (e *evaluator) defineModule(m *module, emit func(*optDecl, *def)) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	sc := &scope{mod: m}
+	for _, blk := range m.configs {
+		w := wrappers{}
+		if sb, ok := blk.Body.(*hclsyntax.Body); ok {
+			if a := sb.Attributes["when"]; a != nil {
+				w = w.withCond(&cond{x: a.Expr, sc: sc, rng: a.SrcRange})
 			}
+		} else if attrs, _ := blk.Body.JustAttributes(); attrs["when"] != nil {
+			a := attrs["when"]
+			w = w.withCond(&cond{x: a.Expr, sc: sc, rng: a.Range})
+		}
+		its, d := e.items(thunk{body: blk.Body}, sc, true)
+		diags = append(diags, d...)
+		for _, it := range its {
+			diags = append(diags, e.pushDown(e.top, nil, it, w, sc, emit)...)
 		}
 	}
 	return diags

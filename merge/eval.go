@@ -31,6 +31,9 @@ type evaluator struct {
 	defs      []def                  // free part of the current block of newDef
 	pnodes    []pnode                // free part of the current block of newPnode
 	ctxs      []*hcl.EvalContext     // contexts for reuse, see takeCtx
+	conds     map[*cond]*condState   // see condition
+	decls     *declSet               // the declaration tree and what modules define in it
+	evals     int                    // expressions evaluated so far, see define
 }
 
 // localKey names the value of one local of a module as seen by the
@@ -83,6 +86,7 @@ type instance struct {
 // evalExpr evaluates an expression, first merging exactly the options it
 // reads (spec section 6).
 func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagnostics) {
+	e.evals++
 	switch lx := x.(type) {
 	case *hclsyntax.LiteralValueExpr:
 		return lx.Val, nil

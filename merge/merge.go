@@ -386,42 +386,52 @@ func opaque(th thunk) bool {
 	}
 }
 
-// condition evaluates an mkIf or when condition once; it must be a bool.
+// condition evaluates an mkIf or when condition once per evaluation: the
+// definitions holding it may be shared by evaluations through a Cache, so
+// what it gave is kept by the evaluator.
 func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
-	if c.done {
-		if c.res < 0 {
-			return false, c.diags
+	st := e.conds[c]
+	if st == nil {
+		if e.conds == nil {
+			e.conds = map[*cond]*condState{}
 		}
-		return c.res == 1, nil
+		st = &condState{}
+		e.conds[c] = st
 	}
-	if c.busy {
+	if st.done {
+		if st.res < 0 {
+			return false, st.diags
+		}
+		return st.res == 1, nil
+	}
+	if st.busy {
 		return false, hcl.Diagnostics{newDiag(summaryCycle,
 			fmt.Sprintf("The condition at %s, on the definition of %s, depends on itself (through the options it reads): a cycle.", where(c.rng), p), c.rng)}
 	}
-	c.busy = true
+	st.busy = true
 	v := c.v
 	var diags hcl.Diagnostics
 	if c.x != nil {
 		v, diags = e.evalExpr(c.x, c.sc)
 	}
-	c.busy, c.done = false, true
+	st.busy, st.done = false, true
 	if diags.HasErrors() {
-		c.res, c.diags = -1, diags
+		st.res, st.diags = -1, diags
 		return false, diags
 	}
 	if !v.IsKnown() {
-		c.res = 0
+		st.res = 0
 		return false, nil
 	}
 	if v.IsNull() || v.Type() != cty.Bool {
-		c.res = -1
-		c.diags = hcl.Diagnostics{newDiag(summaryCondition,
+		st.res = -1
+		st.diags = hcl.Diagnostics{newDiag(summaryCondition,
 			fmt.Sprintf("The condition at %s, on the definition of %s, must be a bool (true or false), but it is %s %s. Values are not converted: compare explicitly.",
 				where(c.rng), p, typeName(v), showValue(v)), c.rng)}
-		return false, c.diags
+		return false, st.diags
 	}
 	if v.True() {
-		c.res = 1
+		st.res = 1
 	}
 	return v.True(), nil
 }

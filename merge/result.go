@@ -36,20 +36,29 @@ func evaluate(ctx context.Context, c *Config, names []string) (*Result, hcl.Diag
 		insts:  map[string]*instance{},
 		single: map[*optInst]cty.Value{},
 	}
-	// Declare, in load order.
+	// Declare, in load order: the modules with option blocks make the
+	// tree, which a Cache keeps for the next evaluation over them.
+	var optMods []*module
 	for i := len(e.mods) - 1; i >= 0; i-- {
-		m := e.mods[i]
-		for _, b := range m.options {
-			diags = append(diags, declare(e.top, nil, m, b)...)
+		if len(e.mods[i].options) > 0 {
+			optMods = append(optMods, e.mods[i])
 		}
 	}
-	e.top.freeze()
-	var decls []*optDecl
-	walkOptions(e.top, func(o *optDecl) { decls = append(decls, o) })
-	block := make([]optInst, len(decls))
-	e.topOpts = make([]*optInst, len(decls))
-	for i, o := range decls {
-		o.top, o.idx = true, i
+	var ds *declSet
+	if c.Cache != nil {
+		ds = c.Cache.declSet(optMods)
+	}
+	if ds == nil {
+		ds = buildDecls(optMods)
+		if c.Cache != nil && len(ds.diags) == 0 {
+			c.Cache.keepDeclSet(ds)
+		}
+	}
+	e.decls, e.top = ds, ds.top
+	diags = append(diags, ds.diags...)
+	block := make([]optInst, len(ds.decls))
+	e.topOpts = make([]*optInst, len(ds.decls))
+	for i, o := range ds.decls {
 		block[i] = optInst{decl: o, path: o.path}
 		e.topOpts[i] = &block[i]
 	}

@@ -1,0 +1,93 @@
+package merge
+
+import (
+	"slices"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// maxDeclSets is how many declaration trees a Cache keeps.
+const maxDeclSets = 8
+
+// declSet is the declaration tree of a list of modules, kept by a Cache
+// with what each module defines in it: a later evaluation over the same
+// option blocks declares nothing again, and pushes down only the modules
+// it has not met. A declSet is never changed once built, but for defs,
+// which its Cache's mutex guards.
+type declSet struct {
+	mods  []*module // the modules with option blocks, in declaration order
+	top   *declNode
+	decls []*optDecl // the top-level options, by idx
+	diags hcl.Diagnostics
+	defs  map[*module]*modDefs
+}
+
+// modDefs is what one module's config blocks define in a declSet's tree.
+type modDefs struct {
+	emits []emitted
+}
+
+// emitted is one definition of a top-level option.
+type emitted struct {
+	idx int
+	d   *def
+}
+
+// buildDecls declares the options of mods (in declaration order) in a new
+// tree.
+func buildDecls(mods []*module) *declSet {
+	ds := &declSet{mods: mods, top: newNamespace(nil)}
+	for _, m := range mods {
+		for _, b := range m.options {
+			ds.diags = append(ds.diags, declare(ds.top, nil, m, b)...)
+		}
+	}
+	ds.top.freeze()
+	walkOptions(ds.top, func(o *optDecl) {
+		o.top, o.idx = true, len(ds.decls)
+		ds.decls = append(ds.decls, o)
+	})
+	return ds
+}
+
+// declSet returns the kept tree of mods, or nil.
+func (c *Cache) declSet(mods []*module) *declSet {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, ds := range c.decls {
+		if slices.Equal(ds.mods, mods) {
+			// Most recently used last.
+			c.decls = append(append(c.decls[:i:i], c.decls[i+1:]...), ds)
+			return ds
+		}
+	}
+	return nil
+}
+
+// keepDeclSet keeps ds, forgetting the least recently used tree when
+// there are too many.
+func (c *Cache) keepDeclSet(ds *declSet) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.decls) >= maxDeclSets {
+		c.decls = slices.Delete(c.decls, 0, 1)
+	}
+	c.decls = append(c.decls, ds)
+}
+
+// modDefs returns what m defines in ds's tree, if it was kept.
+func (c *Cache) modDefs(ds *declSet, m *module) *modDefs {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return ds.defs[m]
+}
+
+// keepModDefs keeps what m defines in ds's tree.
+func (c *Cache) keepModDefs(ds *declSet, m *module, md *modDefs) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ds.defs == nil {
+		ds.defs = map[*module]*modDefs{}
+	}
+	ds.defs[m] = md
+}

@@ -1,0 +1,139 @@
+package merge_test
+
+import (
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/strata-build/strata/merge"
+)
+
+// reuseModules is a base module set and several hosts on it. The base
+// keeps its declarations and definitions in a Cache between evaluations;
+// what it defines depends on conditions and arguments, and one host pushes
+// down a namespace value that must be evaluated (so it is never kept).
+var reuseModules = fstest.MapFS{
+	"base.hcl": {Data: []byte(`option "services.web.enable" {
+  type    = bool
+  default = false
+}
+option "services.web.port" {
+  type    = port
+  default = 80
+}
+option "services.web.users" {
+  type    = attrsOf(submodule)
+  default = {}
+  option "home" {
+    type    = str
+    default = "/home/${name}"
+  }
+}
+option "networking.hostName" {
+  type = str
+}
+option "networking.firewall.allowedTCPPorts" {
+  type    = listOf(port)
+  default = []
+}
+config {
+  when = config.services.web.enable
+  networking {
+    firewall { allowedTCPPorts = [config.services.web.port] }
+  }
+  services {
+    web {
+      users "www" {}
+    }
+  }
+}
+config {
+  services {
+    web {
+      port = mkIf(arg.tls, mkForce(443))
+    }
+  }
+}
+`)},
+	"plain.hcl": {Data: []byte(`imports = ["./base.hcl"]
+config {
+  networking { hostName = "plain" }
+}
+`)},
+	"web.hcl": {Data: []byte(`imports = ["./base.hcl"]
+config {
+  networking { hostName = "web" }
+  services {
+    web { enable = true }
+  }
+}
+`)},
+	"fromarg.hcl": {Data: []byte(`imports = ["./base.hcl"]
+config {
+  networking { hostName = "fromarg" }
+  services = arg.services
+}
+`)},
+	"extra.hcl": {Data: []byte(`imports = ["./base.hcl"]
+option "services.web.extra" {
+  type    = bool
+  default = true
+}
+config {
+  networking { hostName = "extra" }
+  services {
+    web { enable = config.services.web.extra }
+  }
+}
+`)},
+}
+
+// TestCacheReuse evaluates hosts in turn over one Cache and checks each
+// result against an evaluation without a Cache.
+func TestCacheReuse(t *testing.T) {
+	on := cty.ObjectVal(map[string]cty.Value{"web": cty.ObjectVal(map[string]cty.Value{"enable": cty.True})})
+	off := cty.ObjectVal(map[string]cty.Value{"web": cty.ObjectVal(map[string]cty.Value{"enable": cty.False})})
+	steps := []struct {
+		name string
+		host string
+		tls  bool
+		svcs cty.Value
+	}{
+		{"plain", "plain.hcl", false, on},
+		{"web", "web.hcl", false, on},
+		{"web with tls", "web.hcl", true, on},
+		{"plain with tls", "plain.hcl", true, on},
+		{"namespace from arg, on", "fromarg.hcl", false, on},
+		{"namespace from arg, off", "fromarg.hcl", false, off},
+		{"more declarations", "extra.hcl", true, on},
+		{"web again", "web.hcl", false, on},
+	}
+	cache := &merge.Cache{}
+	for round := range 2 {
+		for _, s := range steps {
+			t.Run(s.name, func(t *testing.T) {
+				args := map[string]cty.Value{"tls": cty.BoolVal(s.tls), "services": s.svcs}
+				want := evalJSON(t, &merge.Config{FS: reuseModules, Args: args}, s.host)
+				got := evalJSON(t, &merge.Config{FS: reuseModules, Args: args, Cache: cache}, s.host)
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("round %d: with a Cache (-want +got):\n%s", round, diff)
+				}
+			})
+		}
+	}
+}
+
+func evalJSON(t *testing.T, cfg *merge.Config, name string) string {
+	t.Helper()
+	res, diags := cfg.Eval(name)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	b, err := res.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
