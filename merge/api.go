@@ -45,7 +45,7 @@ type Config struct {
 // ready to use; a Cache must not be copied after first use.
 type Cache struct {
 	mu    sync.Mutex
-	files map[string]*cachedFile
+	files map[fileKey]*cachedFile
 	decls []*declSet // least recently used first
 }
 

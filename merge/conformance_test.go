@@ -92,8 +92,8 @@ func renderDiags(diags hcl.Diagnostics) string {
 }
 
 // runCase evaluates one case through the library and checks its outcome.
-func runCase(t *testing.T, c confCase) {
-	cfg := &merge.Config{FS: c.fsys}
+func runCase(t *testing.T, c confCase, cache *merge.Cache) {
+	cfg := &merge.Config{FS: c.fsys, Cache: cache}
 	res, diags := cfg.Eval(c.files...)
 	var out []byte
 	if !diags.HasErrors() {
@@ -151,8 +151,15 @@ func TestConformance(t *testing.T) {
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no cases in %s: %v", dir, err)
 	}
+	// Each case runs alone, then twice more over one Cache shared by all
+	// cases: the second of these reuses what the first kept.
+	cache := &merge.Cache{}
 	for _, p := range paths {
 		c := readCase(t, p)
-		t.Run(c.name, func(t *testing.T) { runCase(t, c) })
+		t.Run(c.name, func(t *testing.T) { runCase(t, c, nil) })
+		t.Run(c.name+"/cached", func(t *testing.T) {
+			runCase(t, c, cache)
+			runCase(t, c, cache)
+		})
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -230,24 +231,76 @@ func (c *Config) loadOne(l location) *module {
 			Detail: fmt.Sprintf("Cannot read module %s: %v.", l.name, unwrapPathErr(err))}}
 		return m
 	}
-	if c.Cache != nil {
+	key, cacheable := fileKey{fsys: fsIdentity(l.fsys), key: l.key}, c.Cache != nil
+	if cacheable && l.fsys != nil && key.fsys == nil {
+		cacheable = false // a file system we cannot tell from others
+	}
+	if cacheable {
 		c.Cache.mu.Lock()
-		cf := c.Cache.files[l.key]
+		cf := c.Cache.files[key]
 		c.Cache.mu.Unlock()
 		if cf != nil && bytes.Equal(cf.src, src) {
 			return cf.mod
 		}
 	}
 	m := c.analyse(l, src)
-	if c.Cache != nil {
+	if cacheable {
 		c.Cache.mu.Lock()
 		if c.Cache.files == nil {
-			c.Cache.files = map[string]*cachedFile{}
+			c.Cache.files = map[fileKey]*cachedFile{}
 		}
-		c.Cache.files[l.key] = &cachedFile{src: src, mod: m}
+		c.Cache.files[key] = &cachedFile{src: src, mod: m}
 		c.Cache.mu.Unlock()
 	}
 	return m
+}
+
+// fileKey names a file in a Cache: a module keeps the file system it was
+// read from (its imports and relative paths resolve there), so equal
+// names in other file systems are other files.
+type fileKey struct {
+	fsys any // fsIdentity of the file system, nil for the operating system
+	key  string
+}
+
+// fsIdentity returns a value that is equal for the same file system and
+// can be a map key, or nil when fsys has none: a file system of a
+// comparable type is itself; one that is a map, slice, function or
+// pointer (fstest.MapFS) is its type and address.
+func fsIdentity(fsys fs.FS) any {
+	if fsys == nil {
+		return nil
+	}
+	v := reflect.ValueOf(fsys)
+	switch v.Kind() {
+	case reflect.Map, reflect.Slice, reflect.Func, reflect.Pointer, reflect.Chan, reflect.UnsafePointer:
+		return fsAddr{t: v.Type(), p: v.Pointer()}
+	}
+	if !hashable(fsys) {
+		return nil
+	}
+	return fsys
+}
+
+// fsAddr identifies a file system held by reference.
+type fsAddr struct {
+	t reflect.Type
+	p uintptr
+}
+
+// hashable reports whether v can be a map key: a comparable type may
+// still hold a map in an interface field.
+func hashable(v any) (ok bool) {
+	if !reflect.TypeOf(v).Comparable() {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	_ = map[any]struct{}{v: {}}
+	return true
 }
 
 // analyse parses a module and takes it apart.

@@ -137,3 +137,28 @@ func evalJSON(t *testing.T, cfg *merge.Config, name string) string {
 	}
 	return string(b)
 }
+
+// TestCacheFileSystems shares a Cache between configurations whose file
+// systems hold equal file names with other contents: an unchanged module
+// must not bring in the imports of another file system.
+func TestCacheFileSystems(t *testing.T) {
+	main := []byte(`imports = ["./profile.hcl"]
+option "networking.hostName" {
+  type = str
+}
+`)
+	cache := &merge.Cache{}
+	for _, name := range []string{"first", "second", "first"} {
+		t.Run(name, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"main.hcl":    {Data: main},
+				"profile.hcl": {Data: []byte("config {\n  networking {\n    hostName = \"" + name + "\"\n  }\n}\n")},
+			}
+			got := evalJSON(t, &merge.Config{FS: fsys, Cache: cache}, "main.hcl")
+			want := `{"networking":{"hostName":"` + name + `"}}`
+			if got != want {
+				t.Errorf("got %s, want %s", got, want)
+			}
+		})
+	}
+}
