@@ -41,8 +41,13 @@ type Config struct {
 }
 
 // Cache keeps parsed modules for reuse by later evaluations. A file is
-// reused when its bytes are unchanged. The zero value is an empty cache
-// ready to use; a Cache must not be copied after first use.
+// reused when its bytes are unchanged and it is read from the same file
+// system. It also keeps the declaration trees of recent evaluations and
+// what each module defines in them, so evaluating many hosts against the
+// same profiles parses, declares and pushes down the profiles once. Values
+// are never kept: each evaluation merges every option it reads. The zero
+// value is an empty cache ready to use; a Cache must not be copied after
+// first use.
 type Cache struct {
 	mu    sync.Mutex
 	files map[fileKey]*cachedFile
