@@ -119,19 +119,29 @@ const inOptionMark = "While merging the option"
 // priority number and sorts them by order.
 func (e *evaluator) selectDefs(p Path, defs []*def, decl *optDecl, declSc *scope, info *mergeInfo) ([]*ddef, bool, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
-	ds := make([]*ddef, 0, len(defs)+1)
+	// ds[0] is kept for the default, which is made only when it can
+	// matter: when nothing defines the option at a lower priority number,
+	// for explain, and for read-only options (which count it, as NixOS
+	// does).
+	ds := make([]*ddef, 1, len(defs)+1)
+	hasDefault := false
 	if decl != nil && decl.def != nil {
-		dd := e.newDDef(ddef{th: thunk{x: decl.def}, sc: declSc, prio: priority.OptionDefault, order: priority.DefaultOrder, rng: decl.defRange, isDefault: true})
-		if call := propCall(dd.th); call != nil {
+		if call := propCall(thunk{x: decl.def}); call != nil {
 			diags = append(diags, newDiag(summaryWrapper,
 				fmt.Sprintf("The default of option %s is not a definition, so it cannot use %s. Write the plain value, or define the option with %s in a config block.", p, call.Name, call.Name),
 				call.Range(), decl.decls[0]))
 		} else {
-			ds = append(ds, dd)
+			hasDefault = true
 		}
 	}
-	if info != nil {
-		info.all = append(info.all, ds...)
+	mkDefault := func() {
+		ds[0] = e.newDDef(ddef{th: thunk{x: decl.def}, sc: declSc, prio: priority.OptionDefault, order: priority.DefaultOrder, rng: decl.defRange, isDefault: true})
+	}
+	if hasDefault && (info != nil || decl.readOnly) {
+		mkDefault()
+		if info != nil {
+			info.all = append(info.all, ds[0])
+		}
 	}
 	for _, d := range defs {
 		n := len(ds)
@@ -139,6 +149,20 @@ func (e *evaluator) selectDefs(p Path, defs []*def, decl *optDecl, declSc *scope
 		if info != nil {
 			info.all = append(info.all, ds[n:]...)
 		}
+	}
+	if hasDefault && ds[0] == nil {
+		for _, d := range ds[1:] {
+			if d.prio < priority.OptionDefault {
+				hasDefault = false
+				break
+			}
+		}
+		if hasDefault {
+			mkDefault()
+		}
+	}
+	if ds[0] == nil {
+		ds = ds[1:]
 	}
 	if diags.HasErrors() {
 		return nil, true, diags
