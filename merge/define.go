@@ -1,8 +1,9 @@
 package merge
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -161,17 +162,18 @@ func (e *evaluator) items(th thunk, sc *scope, skipWhen bool) ([]item, hcl.Diagn
 			return its, nil
 		}
 		if b, ok := th.body.(*hclsyntax.Body); ok {
+			out = make([]item, 0, len(b.Attributes)+len(b.Blocks))
 			for n, a := range b.Attributes {
 				if skipWhen && n == "when" {
 					continue
 				}
-				out = append(out, item{keys: []string{n}, th: thunk{x: a.Expr}, rng: a.SrcRange})
+				out = append(out, item{keys: e.keys(n), th: thunk{x: a.Expr}, rng: a.SrcRange})
 			}
 			for _, blk := range b.Blocks {
-				keys := append([]string{blk.Type}, blk.Labels...)
+				keys := append(e.keys(blk.Type), blk.Labels...)
 				out = append(out, item{keys: keys, th: thunk{body: blk.Body}, rng: blk.DefRange()})
 			}
-			sort.SliceStable(out, func(i, j int) bool { return out[i].rng.Start.Byte < out[j].rng.Start.Byte })
+			sortItems(out)
 			return out, nil
 		}
 		attrs, d := th.body.JustAttributes()
@@ -180,9 +182,9 @@ func (e *evaluator) items(th thunk, sc *scope, skipWhen bool) ([]item, hcl.Diagn
 			if skipWhen && n == "when" {
 				continue
 			}
-			out = append(out, item{keys: []string{n}, th: thunk{x: a.Expr}, rng: a.Range})
+			out = append(out, item{keys: e.keys(n), th: thunk{x: a.Expr}, rng: a.Range})
 		}
-		sort.SliceStable(out, func(i, j int) bool { return out[i].rng.Start.Byte < out[j].rng.Start.Byte })
+		sortItems(out)
 		return out, diags
 	case th.x != nil:
 		pairs, d := hcl.ExprMap(th.x)
@@ -195,17 +197,34 @@ func (e *evaluator) items(th thunk, sc *scope, skipWhen bool) ([]item, hcl.Diagn
 				diags = append(diags, kd...)
 				continue
 			}
-			out = append(out, item{keys: []string{k}, th: thunk{x: p.Value}, rng: hcl.RangeBetween(p.Key.Range(), p.Value.Range())})
+			out = append(out, item{keys: e.keys(k), th: thunk{x: p.Value}, rng: hcl.RangeBetween(p.Key.Range(), p.Value.Range())})
 		}
 		return out, diags
 	default:
 		v := th.v
 		for it := v.ElementIterator(); it.Next(); {
 			k, ev := it.Element()
-			out = append(out, item{keys: []string{k.AsString()}, th: valThunk(ev)})
+			out = append(out, item{keys: e.keys(k.AsString()), th: valThunk(ev)})
 		}
 		return out, nil
 	}
+}
+
+// sortItems puts items in source order.
+func sortItems(its []item) {
+	slices.SortStableFunc(its, func(a, b item) int { return cmp.Compare(a.rng.Start.Byte, b.rng.Start.Byte) })
+}
+
+// keys returns a one-key path from the evaluator's current block of
+// strings; appending to it copies it.
+func (e *evaluator) keys(k string) []string {
+	if len(e.strs) == 0 {
+		e.strs = make([]string, 256)
+	}
+	p := e.strs[:1:1]
+	e.strs = e.strs[1:]
+	p[0] = k
+	return p
 }
 
 // evalKey evaluates an object key: a bare name or string stays literal.

@@ -30,6 +30,7 @@ type evaluator struct {
 	ddefs     []ddef                 // free part of the current block of newDDef
 	defs      []def                  // free part of the current block of newDef
 	pnodes    []pnode                // free part of the current block of newPnode
+	strs      []string               // free part of the current block of keys
 	ctxs      []*hcl.EvalContext     // contexts for reuse, see takeCtx
 	conds     map[*cond]*condState   // see condition
 	decls     *declSet               // the declaration tree and what modules define in it
