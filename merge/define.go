@@ -557,6 +557,12 @@ func (e *evaluator) define() hcl.Diagnostics {
 			cache.keepModDefs(e.decls, m, rec)
 		}
 		rec = nil
+		if cache == nil {
+			// The module is this evaluation's alone and nothing reads its
+			// config blocks again: the syntax around the definitions
+			// (namespace blocks) is freed.
+			m.configs = nil
+		}
 	}
 	return diags
 }

@@ -54,6 +54,13 @@ func evaluate(ctx context.Context, c *Config, names []string) (*Result, hcl.Diag
 			c.Cache.keepDeclSet(ds)
 		}
 	}
+	if c.Cache == nil {
+		// The modules are this evaluation's alone, and the tree holds what
+		// it needs of their option blocks.
+		for _, m := range optMods {
+			m.options = nil
+		}
+	}
 	e.decls, e.top = ds, ds.top
 	diags = append(diags, ds.diags...)
 	block := make([]optInst, len(ds.decls))
