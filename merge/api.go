@@ -38,6 +38,8 @@ type Config struct {
 	// second evaluation over the same files skips parsing them. A Cache may
 	// be shared by concurrent evaluations.
 	Cache *Cache
+
+	serial bool // no prefetch: for tests comparing it with prefetch
 }
 
 // Cache keeps parsed modules for reuse by later evaluations. A file is

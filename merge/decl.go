@@ -381,6 +381,9 @@ func (n *declNode) freeze() {
 func (n *declNode) freezeSub() {
 	n.freeze()
 	n.all = collectOpts(n)
+	if n.all == nil {
+		n.all = []*optDecl{} // frozen: nothing writes it later
+	}
 	for i, o := range n.all {
 		o.idx = i
 	}

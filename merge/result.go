@@ -177,6 +177,7 @@ func (e *evaluator) getPath(p Path) (cty.Value, hcl.Diagnostics) {
 			return v, diags
 		}
 	}
+	e.prefetch(node)
 	return e.treeValue(node, nil, hcl.Range{})
 }
 
@@ -204,11 +205,65 @@ func (r *Result) Get(path string) (cty.Value, hcl.Diagnostics) {
 // sorted and whole numbers printed as integers: what strata eval --attr
 // prints.
 func (r *Result) JSON(path string) ([]byte, hcl.Diagnostics) {
+	if p, err := ParsePath(path); err == nil {
+		r.mu.Lock()
+		node := r.e.namespaceAt(p)
+		if node != nil {
+			// A namespace is written from the option tree, without
+			// building its value first.
+			r.e.prefetch(node)
+			b, diags := r.e.appendTreeJSON(nil, node)
+			r.mu.Unlock()
+			diags = sortDiags(diags)
+			if diags.HasErrors() {
+				return nil, diags
+			}
+			return b, diags
+		}
+		r.mu.Unlock()
+	}
 	v, diags := r.Get(path)
 	if diags.HasErrors() {
 		return nil, diags
 	}
 	return appendJSONValue(nil, v, false), diags
+}
+
+// namespaceAt returns the namespace node at p, or nil when p is not one
+// (an option, inside an option, or undeclared).
+func (e *evaluator) namespaceAt(p Path) *declNode {
+	node := e.top
+	for _, s := range p {
+		node = node.children[s]
+		if node == nil || node.opt != nil {
+			return nil
+		}
+	}
+	return node
+}
+
+// appendTreeJSON writes the value of a tree as treeValue would make it.
+func (e *evaluator) appendTreeJSON(b []byte, n *declNode) ([]byte, hcl.Diagnostics) {
+	if n.opt != nil {
+		v, has, diags := e.value(e.topOpts[n.opt.idx], hcl.Range{})
+		if !has || diags.HasErrors() {
+			return b, diags
+		}
+		return appendJSONValue(b, v, false), diags
+	}
+	var diags hcl.Diagnostics
+	b = append(b, '{')
+	for i, k := range n.sortedNames() {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		var d hcl.Diagnostics
+		b, d = e.appendTreeJSON(b, n.children[k])
+		diags = append(diags, d...)
+	}
+	return append(b, '}'), diags
 }
 
 // MarshalJSON returns the whole configuration as JSON: every declared

@@ -1,0 +1,108 @@
+package merge
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// minPrefetch is the least number of options worth merging on more than
+// one goroutine.
+const minPrefetch = 2
+
+// prefetch merges the unmerged top-level options below node on several
+// goroutines before treeValue reads them, when more than one processor
+// may run Go code.
+//
+// Each goroutine works in a view of the evaluator: the same declarations,
+// definitions and modules, which nothing changes once defined, with its
+// own merge state, so an option several of them need is merged by each.
+// Merging is deterministic, so a view's values are the values the
+// evaluator would find itself; they are taken over only when no view met
+// a diagnostic, since the text of some (a cycle's chain) depends on where
+// merging started. Otherwise the evaluator merges everything again on its
+// own, as without prefetch, and reports exactly what it would have.
+// Extra HCL functions of the Config may not be safe to call concurrently,
+// so with any there is no prefetch.
+func (e *evaluator) prefetch(node *declNode) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 || len(e.cfg.Functions) > 0 || e.cfg.serial {
+		return
+	}
+	var todo []int
+	walkOptions(node, func(o *optDecl) {
+		if e.topOpts[o.idx].state == 0 {
+			todo = append(todo, o.idx)
+		}
+	})
+	if len(todo) < minPrefetch {
+		return
+	}
+	workers = min(workers, len(todo)/(minPrefetch/2))
+	// The options go out in runs of neighbours (an option often reads its
+	// siblings), each view taking the next run when done with one.
+	const run = 16
+	runs := (len(todo) + run - 1) / run
+	owner := make([]int, runs)
+	var next atomic.Int64
+	var failed atomic.Bool
+	views := make([]*evaluator, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		v := e.view()
+		views[w] = v
+		wg.Go(func() {
+			for !failed.Load() {
+				c := int(next.Add(1)) - 1
+				if c >= runs {
+					return
+				}
+				owner[c] = w
+				for _, i := range todo[c*run : min(c*run+run, len(todo))] {
+					if _, _, diags := v.value(v.topOpts[i], hcl.Range{}); len(diags) > 0 {
+						failed.Store(true)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if failed.Load() {
+		return
+	}
+	for c, w := range owner {
+		for _, i := range todo[c*run : min(c*run+run, len(todo))] {
+			o, src := e.topOpts[i], views[w].topOpts[i]
+			o.val, o.has, o.diags, o.state = src.val, src.has, nil, 2
+		}
+	}
+}
+
+// view returns an evaluator sharing e's declarations, definitions and
+// finished merges, with merge state of its own (see prefetch).
+func (e *evaluator) view() *evaluator {
+	v := &evaluator{
+		cfg:    e.cfg,
+		mods:   e.mods,
+		top:    e.top,
+		base:   e.base,
+		args:   e.args,
+		decls:  e.decls,
+		insts:  map[string]*instance{},
+		single: map[*optInst]cty.Value{},
+	}
+	block := make([]optInst, len(e.topOpts))
+	v.topOpts = make([]*optInst, len(e.topOpts))
+	for i, o := range e.topOpts {
+		block[i] = optInst{decl: o.decl, path: o.path, defs: o.defs}
+		if o.state == 2 {
+			block[i].val, block[i].has, block[i].diags, block[i].state = o.val, o.has, o.diags, 2
+		}
+		v.topOpts[i] = &block[i]
+	}
+	return v
+}

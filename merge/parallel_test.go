@@ -1,0 +1,125 @@
+package merge
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// parallelModules writes n service modules that read each other's options
+// in conditions, priorities and values, with submodule elements, plus
+// extra (a module's text added to main.hcl).
+func parallelModules(n int, extra string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	var imports []string
+	for i := range n {
+		name := fmt.Sprintf("svc%03d", i)
+		peer := fmt.Sprintf("svc%03d", (i*7+3)%n)
+		imports = append(imports, fmt.Sprintf("%q", "./"+name+".hcl"))
+		fsys[name+".hcl"] = &fstest.MapFile{Data: []byte(fmt.Sprintf(`locals {
+  cfg = config.services.%[1]s
+}
+option "services.%[1]s.enable" {
+  type    = bool
+  default = %[3]t
+}
+option "services.%[1]s.port" {
+  type    = port
+  default = %[4]d
+}
+option "services.%[1]s.args" {
+  type    = listOf(str)
+  default = []
+}
+option "services.%[1]s.users" {
+  type    = attrsOf(submodule)
+  default = {}
+  option "home" {
+    type    = str
+    default = "/home/${name}"
+  }
+  option "shell" {
+    type    = nullOr(str)
+    default = null
+  }
+}
+config {
+  when = local.cfg.enable
+  services {
+    %[1]s {
+      args = [format("--port=%%d", local.cfg.port), "--peer=${config.services.%[2]s.port}"]
+      users "%[1]s" {
+        shell = mkIf(config.services.%[2]s.enable, "/bin/sh")
+      }
+    }
+  }
+}
+config {
+  services {
+    %[2]s {
+      port  = mkIf(config.services.%[1]s.enable, mkDefault(%[5]d))
+      args  = mkAfter(["--from=%[1]s"])
+    }
+  }
+}
+`, name, peer, i%3 == 0, 1000+i, 2000+i))}
+	}
+	fsys["main.hcl"] = &fstest.MapFile{Data: []byte("imports = [" + strings.Join(imports, ", ") + "]\n" + extra)}
+	return fsys
+}
+
+// TestPrefetchSameAsSerial checks that merging on several goroutines gives
+// the JSON and the diagnostics of merging on one, with and without errors.
+func TestPrefetchSameAsSerial(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one processor: there is no prefetch to compare")
+	}
+	cases := []struct {
+		name  string
+		extra string
+	}{
+		{"no errors", ""},
+		{"a cycle", `option "a" {
+  type    = int
+  default = config.b + 1
+}
+option "b" {
+  type    = int
+  default = config.a + 1
+}
+`},
+		{"a type error", `config {
+  services {
+    svc005 { port = "eighty" }
+  }
+}
+`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := parallelModules(150, tc.extra)
+			var outs [2]string
+			failed := false
+			for i, serial := range []bool{true, false} {
+				res, diags := (&Config{FS: fsys, serial: serial}).Eval("main.hcl")
+				if diags.HasErrors() {
+					t.Fatal(diags)
+				}
+				b, jdiags := res.JSON("")
+				outs[i] = string(b) + fmt.Sprint(jdiags)
+				failed = jdiags.HasErrors()
+			}
+			if outs[0] != outs[1] {
+				t.Errorf("serial and prefetched results differ:\nserial:   %.2000s\nprefetch: %.2000s", outs[0], outs[1])
+			}
+			if tc.extra == "" && !strings.Contains(outs[1], `"svc010":{"args":`) {
+				t.Errorf("the result lacks what the modules define: %.500s", outs[1])
+			}
+			if want := tc.extra != ""; failed != want {
+				t.Errorf("errors: got %t, want %t: %.500s", failed, want, outs[1])
+			}
+		})
+	}
+}
