@@ -32,6 +32,8 @@ type Config struct {
 
 	// Functions are extra HCL functions, added to the standard ones. A
 	// function named like a property function (mkIf, ...) is ignored.
+	// An evaluation calls them from one goroutine at a time, so with any
+	// given it merges on one processor.
 	Functions map[string]function.Function
 
 	// Cache, when not nil, keeps parsed modules between evaluations, so a
