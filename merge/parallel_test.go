@@ -123,3 +123,63 @@ option "b" {
 		})
 	}
 }
+
+// FuzzSameResults wants one answer for a module pair however it is
+// merged: on one goroutine, on several, and twice over a Cache.
+func FuzzSameResults(f *testing.F) {
+	f.Add([]byte(`option "a" {
+  type    = int
+  default = config.b + 1
+}
+option "b" {
+  type = int
+}
+config {
+  b = mkIf(config.c, 2)
+}
+`), []byte(`option "c" {
+  type    = bool
+  default = true
+}
+option "d" {
+  type    = attrsOf(submodule)
+  default = {}
+  option "e" {
+    type    = str
+    default = name
+  }
+}
+config {
+  d "x" {}
+  d "y" { e = "why" }
+}
+`))
+	f.Fuzz(func(t *testing.T, main, other []byte) {
+		fsys := fstest.MapFS{
+			"main.hcl":  {Data: append([]byte("imports = [\"./other.hcl\"]\n"), main...)},
+			"other.hcl": {Data: other},
+		}
+		cache := &Cache{}
+		var want string
+		for i, cfg := range []*Config{
+			{FS: fsys, serial: true},
+			{FS: fsys},
+			{FS: fsys, Cache: cache},
+			{FS: fsys, Cache: cache},
+		} {
+			var got string
+			res, diags := cfg.Eval("main.hcl")
+			if diags.HasErrors() {
+				got = "eval: " + diags.Error()
+			} else {
+				b, jdiags := res.JSON("")
+				got = string(b) + " " + jdiags.Error()
+			}
+			if i == 0 {
+				want = got
+			} else if got != want {
+				t.Fatalf("evaluation %d differs from the serial one:\n%s\nwant:\n%s", i, got, want)
+			}
+		}
+	})
+}
