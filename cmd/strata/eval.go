@@ -118,30 +118,32 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 // collects only at a memory limit (runtime/debug.SetMemoryLimit), which
 // it moves after every collection, once the live heap is known:
 //
-//	limit = max(gcFloor, min(gcGrowth*live, gcSoftLimit), gcMinGrowth*live)
+//	limit = max(gcFloor, min(gcGrowth*live, gcSoftLimit), 2*live - gcSlack)
 //
 // A small configuration is collected at gcFloor, then at gcGrowth times
 // its live heap, so it stays small (100 modules of 10 options: about
 // 35 MiB at peak). One of a few thousand modules spends most of its run
 // under the fixed gcSoftLimit and is collected a handful of times, not
-// each time its heap doubles (2000 modules: 9 collections instead of 16,
-// about 0.5 s less CPU than GOGC=200 under the same limit). Past
-// gcSoftLimit/gcMinGrowth of live data the limit follows the live heap,
-// so the collector never runs without pause on a heap just under a fixed
-// limit, and memory stays within twice the data (10000 modules: about
-// 1.5 GiB). The limit never goes down during a run.
+// each time its heap doubles (2000 modules: 9 collections instead of 15
+// with GOGC=200 under the same limit, about a fifth less marking). Past
+// (gcSoftLimit+gcSlack)/2 of live data (202 MiB) the limit follows the
+// live heap and tends to twice it, so the collector never runs without
+// pause on a heap just under a fixed limit: after a collection there is
+// always room for at least 3/4 of the live heap, as with GOGC=75 at
+// worst. The limit never goes down during a run.
 //
 // The numbers are measured on scripts/bench-eval's module sets (100,
 // 2000 and 10000 modules) within the budget of issue #2, half of Nix's
 // peak memory: 41, 396 and 1900 MiB. Among the policies tried (GOGC=100;
-// GOGC=200 under 360 MiB; no collection below 360 MiB, which a small
-// configuration cannot afford; growth 4 or 6; least growth 1.75 or 2;
-// soft limit 360 or 376 MiB) these numbers use the least CPU at 2000
-// modules within the budget at every scale. At 2000 modules the peak is
-// about gcSoftLimit plus 10 MiB as long as the live heap stays below
-// gcSoftLimit/gcMinGrowth (it ends near 190 MB); if the evaluator comes
-// to keep more alive, lower gcMinGrowth towards 1.75 (which costs about
-// a quarter more CPU at 10000 modules) rather than gcSoftLimit.
+// GOGC=200 under a limit of max(360 MiB, 2*live); no collection below
+// 360 MiB, which a small configuration cannot afford; growth 4, 6 or 8;
+// soft limit 360 or 376 MiB; 1.75*live or 2*live past it) these use the
+// least CPU at 2000 modules within the budget at every scale. At 2000
+// modules the peak is about gcSoftLimit plus 10 MiB while the live heap
+// stays below 202 MiB (it peaks near 200 MB mid-run, when the merge runs
+// on all processors); gcSlack keeps twice such a heap from lifting the
+// limit past the budget, where 1.75*live would cost a quarter more marking
+// at 10000 modules (peak there: about 1.4 GiB).
 const (
 	// gcPercent is GOGC during an evaluation: off, so only the memory
 	// limit triggers a collection.
@@ -158,15 +160,15 @@ const (
 	// configuration of a few thousand modules may use.
 	gcSoftLimit = 360 << 20
 
-	// gcMinGrowth is the least limit after a collection, in times the
-	// live heap, whatever gcSoftLimit says.
-	gcMinGrowth = 2
+	// gcSlack is how far below twice the live heap the limit may stay
+	// once the live heap outgrows gcSoftLimit.
+	gcSlack = gcSoftLimit / 8
 )
 
 // gcLimit returns the memory limit for the next collection after one that
 // left live bytes of live heap.
 func gcLimit(live int64) int64 {
-	return max(gcFloor, min(gcGrowth*live, gcSoftLimit), int64(gcMinGrowth*float64(live)))
+	return max(gcFloor, min(gcGrowth*live, gcSoftLimit), 2*live-gcSlack)
 }
 
 // gcOverridden reports whether the user set GOGC or GOMEMLIMIT in the

@@ -18,8 +18,9 @@ func TestGCLimit(t *testing.T) {
 		{name: "small heap: still the floor", live: gcFloor / gcGrowth, want: gcFloor},
 		{name: "small heap: growth", live: 10 * mib, want: gcGrowth * 10 * mib},
 		{name: "middle heap: the soft limit", live: gcSoftLimit / gcGrowth * 2, want: gcSoftLimit},
-		{name: "live heap near the soft limit: least growth", live: 300 * mib, want: int64(gcMinGrowth * 300 * mib)},
-		{name: "large heap: least growth", live: 1 << 30, want: int64(gcMinGrowth * (1 << 30))},
+		{name: "live heap where the soft limit ends", live: (gcSoftLimit + gcSlack) / 2, want: gcSoftLimit},
+		{name: "live heap past the soft limit", live: 300 * mib, want: 600*mib - gcSlack},
+		{name: "large heap: nearly twice", live: 1 << 30, want: 2<<30 - gcSlack},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -32,8 +33,8 @@ func TestGCLimit(t *testing.T) {
 
 // TestGCLimitHeadroom checks the two promises of the policy over a range
 // of live heaps: the limit never goes down as the heap grows, and it
-// always leaves room to allocate, so the collector cannot run without
-// pause on a heap just under the limit.
+// always leaves room to allocate 3/4 of the live heap, so the collector
+// cannot run without pause on a heap just under the limit.
 func TestGCLimitHeadroom(t *testing.T) {
 	prev := int64(0)
 	for live := int64(0); live <= 4<<30; live += 1 << 20 {
@@ -41,8 +42,8 @@ func TestGCLimitHeadroom(t *testing.T) {
 		if got < prev {
 			t.Fatalf("gcLimit(%d) = %d, less than %d for a smaller heap", live, got, prev)
 		}
-		if float64(got) < gcMinGrowth*float64(live) {
-			t.Fatalf("gcLimit(%d) = %d, less than %v times the live heap", live, got, gcMinGrowth)
+		if got-live < live/4*3 {
+			t.Fatalf("gcLimit(%d) = %d, leaves less than 3/4 of the live heap to allocate", live, got)
 		}
 		prev = got
 	}
