@@ -27,9 +27,9 @@ type evaluator struct {
 	single    map[*optInst]cty.Value
 	locals    map[*hcl.Attribute]*localState
 	localVals map[localKey]cty.Value // see evalExpr
-	ddefs     []ddef                 // free part of the current block of newDDef
-	defs      []def                  // free part of the current block of newDef
-	pnodes    []pnode                // free part of the current block of newPnode
+	ddefs     block[ddef]            // see newDDef
+	defs      block[def]             // see newDef
+	pnodes    block[pnode]           // partial objects of demands
 	strs      []string               // free part of the current block of keys
 	ctxs      []*hcl.EvalContext     // contexts for reuse, see takeCtx
 	conds     map[*cond]*condState   // see condition
@@ -276,7 +276,7 @@ func (d *demand) traversal(t hcl.Traversal, depth int) {
 	switch t.RootName() {
 	case "config":
 		if d.cfg == nil {
-			d.cfg = d.e.newPnode()
+			d.cfg = d.e.pnodes.next()
 		}
 		d.inCfg = true
 		d.need(d.e.top, nil, nil, d.cfg, t, t.SourceRange())
@@ -286,7 +286,7 @@ func (d *demand) traversal(t hcl.Traversal, depth int) {
 			return // hcl reports the unknown variable
 		}
 		if d.self == nil {
-			d.self = d.e.newPnode()
+			d.self = d.e.pnodes.next()
 		}
 		d.need(d.sc.inst.root, d.sc.inst.path, d.sc.inst, d.self, t, t.SourceRange())
 	case "name":
@@ -513,16 +513,6 @@ type pnode struct {
 	kids []*pnode
 }
 
-// newPnode returns an empty pnode from the evaluator's current block.
-func (e *evaluator) newPnode() *pnode {
-	if len(e.pnodes) == 0 {
-		e.pnodes = make([]pnode, 128)
-	}
-	p := &e.pnodes[0]
-	e.pnodes = e.pnodes[1:]
-	return p
-}
-
 func (p *pnode) child(k string, e *evaluator) *pnode {
 	if p.c0 != nil && p.k0 == k {
 		return p.c0
@@ -532,7 +522,7 @@ func (p *pnode) child(k string, e *evaluator) *pnode {
 			return p.kids[i]
 		}
 	}
-	c := e.newPnode()
+	c := e.pnodes.next()
 	if p.c0 == nil {
 		p.k0, p.c0 = k, c
 		return c

@@ -32,26 +32,32 @@ type ddef struct {
 	status    Status
 }
 
-// newDDef returns a pointer to a copy of d. The evaluator hands them out
-// from blocks, as a merge makes one per definition.
+// newDDef returns a pointer to a copy of d. A merge makes one per
+// definition, so the evaluator hands them out from blocks.
 func (e *evaluator) newDDef(d ddef) *ddef {
-	if len(e.ddefs) == 0 {
-		e.ddefs = make([]ddef, 64)
-	}
-	p := &e.ddefs[0]
-	e.ddefs = e.ddefs[1:]
+	p := e.ddefs.next()
 	*p = d
 	return p
 }
 
 // newDef is newDDef for definitions.
 func (e *evaluator) newDef(d def) *def {
-	if len(e.defs) == 0 {
-		e.defs = make([]def, 64)
-	}
-	p := &e.defs[0]
-	e.defs = e.defs[1:]
+	p := e.defs.next()
 	*p = d
+	return p
+}
+
+// block hands out pointers to the elements of blocks of 64 Ts: one
+// allocation for many small objects that live about as long as each
+// other.
+type block[T any] struct{ free []T }
+
+func (b *block[T]) next() *T {
+	if len(b.free) == 0 {
+		b.free = make([]T, 64)
+	}
+	p := &b.free[0]
+	b.free = b.free[1:]
 	return p
 }
 
