@@ -815,30 +815,38 @@ func (e *evaluator) children(p Path, t *typ, ds []*ddef) ([]string, map[string][
 		per[k] = append(per[k], d)
 	}
 	for _, d := range ds {
-		if len(d.sub) > 0 {
-			add(d.sub[0], e.newDef(def{sub: d.sub[1:], th: d.th, sc: d.sc, rng: d.rng}))
-			continue
-		}
-		its, ok, id := e.objectItems(d.th, d.sc)
-		if id.HasErrors() {
-			diags = append(diags, id...)
-			continue
-		}
-		if !ok {
-			v, _ := d.value(e)
-			diags = append(diags, e.typeError(p, t, d, v))
-			continue
-		}
-		for _, it := range its {
-			rng := it.rng
-			if rng == (hcl.Range{}) {
-				rng = d.rng
-			}
+		diags = append(diags, e.eachItem(p, t, d, func(it item) {
 			// Items are never changed, so sub may share their keys.
-			add(it.keys[0], e.newDef(def{sub: it.keys[1:], th: it.th, sc: d.sc, rng: rng}))
-		}
+			add(it.keys[0], e.newDef(def{sub: it.keys[1:], th: it.th, sc: d.sc, rng: it.rng}))
+		})...)
 	}
 	return keys, per, diags
+}
+
+// eachItem calls f with each entry of an object definition d of p, whose
+// type t must take an object: one entry for a definition pushed down
+// below the object, else the entries of its value. An entry without a
+// place of its own has the definition's.
+func (e *evaluator) eachItem(p Path, t *typ, d *ddef, f func(item)) hcl.Diagnostics {
+	if len(d.sub) > 0 {
+		f(item{keys: d.sub, th: d.th, rng: d.rng})
+		return nil
+	}
+	its, ok, diags := e.objectItems(d.th, d.sc)
+	if diags.HasErrors() {
+		return diags
+	}
+	if !ok {
+		v, _ := d.value(e)
+		return hcl.Diagnostics{e.typeError(p, t, d, v)}
+	}
+	for _, it := range its {
+		if it.rng == (hcl.Range{}) {
+			it.rng = d.rng
+		}
+		f(it)
+	}
+	return nil
 }
 
 // mergeAttrs merges attrsOf definitions key by key, with priorities per key
@@ -935,26 +943,9 @@ func (e *evaluator) instance(p Path, t *typ, ds []*ddef) *instance {
 	for i := len(ds) - 1; i >= 0; i-- {
 		d := ds[i]
 		sc := &scope{mod: d.sc.mod, inst: inst}
-		if len(d.sub) > 0 {
-			diags = append(diags, e.pushDown(t.sub, p, item{keys: d.sub, th: d.th, rng: d.rng}, wrappers{}, sc, emit)...)
-			continue
-		}
-		its, ok, id := e.objectItems(d.th, d.sc)
-		if id.HasErrors() {
-			diags = append(diags, id...)
-			continue
-		}
-		if !ok {
-			v, _ := d.value(e)
-			diags = append(diags, e.typeError(p, t, d, v))
-			continue
-		}
-		for _, it := range its {
-			if it.rng == (hcl.Range{}) {
-				it.rng = d.rng
-			}
+		diags = append(diags, e.eachItem(p, t, d, func(it item) {
 			diags = append(diags, e.pushDown(t.sub, p, it, wrappers{}, sc, emit)...)
-		}
+		})...)
 	}
 	inst.diags = diags
 	return inst
