@@ -125,7 +125,7 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 // 35 MiB at peak). One of a few thousand modules spends most of its run
 // under the fixed gcSoftLimit and is collected a handful of times, not
 // each time its heap doubles (2000 modules: 9 collections instead of 15
-// with GOGC=200 under the same limit, about a fifth less marking). Past
+// with GOGC=200 under the same limit, about a sixth less marking). Past
 // (gcSoftLimit+gcSlack)/2 of live data (202 MiB) the limit follows the
 // live heap and tends to twice it, so the collector never runs without
 // pause on a heap just under a fixed limit: after a collection there is
