@@ -137,13 +137,15 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 // peak memory: 41, 396 and 1900 MiB. Among the policies tried (GOGC=100;
 // GOGC=200 under a limit of max(360 MiB, 2*live); no collection below
 // 360 MiB, which a small configuration cannot afford; growth 4, 6 or 8;
-// soft limit 360 or 376 MiB; 1.75*live or 2*live past it) these use the
-// least CPU at 2000 modules within the budget at every scale. At 2000
-// modules the peak is about gcSoftLimit plus 10 MiB while the live heap
-// stays below 202 MiB (it peaks near 200 MB mid-run, when the merge runs
-// on all processors); gcSlack keeps twice such a heap from lifting the
-// limit past the budget, where 1.75*live would cost a quarter more marking
-// at 10000 modules (peak there: about 1.4 GiB).
+// soft limit 360 or 376 MiB; 1.75*live or 2*live past it) these keep
+// every scale within the budget with room to spare and mark about the
+// least at 2000 modules; among the policies that do, the CPU times differ
+// by less than the noise of a shared machine. At 2000 modules the peak is
+// about gcSoftLimit plus 10 MiB while the live heap stays below 202 MiB
+// (it peaks near 200 MB mid-run, when the merge runs on all processors):
+// without gcSlack, twice such a heap lifted the limit to the budget,
+// while 1.75*live instead would mark a quarter more at 10000 modules
+// (peak there: about 1.4 GiB).
 const (
 	// gcPercent is GOGC during an evaluation: off, so only the memory
 	// limit triggers a collection.
