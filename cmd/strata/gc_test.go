@@ -74,14 +74,7 @@ func TestGCOverridden(t *testing.T) {
 // collection of a heap larger than the floor, and restores the settings
 // it found.
 func TestTuneGC(t *testing.T) {
-	t.Setenv("GOGC", "")
-	t.Setenv("GOMEMLIMIT", "")
-	const (
-		beforePct   = 150
-		beforeLimit = 3 << 30
-	)
-	defer debug.SetGCPercent(debug.SetGCPercent(beforePct))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(beforeLimit))
+	beforePct, beforeLimit := knownGC(t, "")
 
 	restore := tuneGC()
 	if got := debug.SetGCPercent(gcPercent); got != gcPercent {
@@ -123,14 +116,7 @@ func TestTuneGC(t *testing.T) {
 // TestTuneGCOverridden checks that tuneGC changes nothing when the user
 // set GOGC.
 func TestTuneGCOverridden(t *testing.T) {
-	t.Setenv("GOGC", "150")
-	t.Setenv("GOMEMLIMIT", "")
-	const (
-		beforePct   = 150
-		beforeLimit = 3 << 30
-	)
-	defer debug.SetGCPercent(debug.SetGCPercent(beforePct))
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(beforeLimit))
+	beforePct, beforeLimit := knownGC(t, "150")
 
 	restore := tuneGC()
 	gotPct := debug.SetGCPercent(beforePct)
@@ -139,4 +125,21 @@ func TestTuneGCOverridden(t *testing.T) {
 	if gotPct != beforePct || gotLimit != beforeLimit {
 		t.Errorf("with GOGC set, tuneGC set GC percent %d and memory limit %d, want them left at %d and %d", gotPct, gotLimit, beforePct, beforeLimit)
 	}
+}
+
+// knownGC sets GOGC to gogc and clears GOMEMLIMIT for the test, sets the
+// collector to known settings, which it returns, and restores the ones it
+// found when the test ends.
+func knownGC(t *testing.T, gogc string) (pct int, limit int64) {
+	t.Helper()
+	t.Setenv("GOGC", gogc)
+	t.Setenv("GOMEMLIMIT", "")
+	pct, limit = 150, 3<<30
+	oldPct := debug.SetGCPercent(pct)
+	oldLimit := debug.SetMemoryLimit(limit)
+	t.Cleanup(func() {
+		debug.SetMemoryLimit(oldLimit)
+		debug.SetGCPercent(oldPct)
+	})
+	return pct, limit
 }
