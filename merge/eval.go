@@ -25,7 +25,6 @@ type evaluator struct {
 	stack     []frame
 	insts     map[string]*instance // submodule elements by path
 	single    map[*optInst]cty.Value
-	locals    map[*hcl.Attribute]*localState
 	localVals map[localKey]cty.Value // see evalExpr
 	ddefs     block[ddef]            // see newDDef
 	defs      block[def]             // see newDef
@@ -43,10 +42,6 @@ type localKey struct {
 	m    *module
 	leaf *optInst
 	name string
-}
-
-type localState struct {
-	busy bool
 }
 
 // frame is one step of the chain of options being merged.
@@ -138,15 +133,11 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 		// The local then sees the same one-option configuration each
 		// time: its value is kept for the module's other expressions.
 		lkey = localKey{m: sc.mod, leaf: d.leaf, name: d.locals[0]}
-		if v, ok := e.localVals[lkey]; ok && !d.diags.HasErrors() {
+		if v, ok := e.localVals[lkey]; ok {
 			ctx.Variables["local"] = v
-			v, diags := x.Value(ctx)
-			diags = append(d.diags, diags...)
-			e.giveCtx(ctx, diags)
-			return v, diags
 		}
 	}
-	if len(d.locals) > 0 {
+	if len(d.locals) > 0 && ctx.Variables["local"] == cty.NilVal {
 		vals := map[string]cty.Value{}
 		done := map[string]bool{}
 		var evalLocal func(n string, depth int)

@@ -2,7 +2,6 @@ package merge
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +11,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 
@@ -129,7 +127,7 @@ func (m *module) indexBody(b hcl.Body, top bool) {
 		out = append(out, item{keys: keys, th: thunk{body: blk.Body}, rng: blk.DefRange()})
 		m.indexBody(blk.Body, false)
 	}
-	slices.SortStableFunc(out, func(a, b item) int { return cmp.Compare(a.rng.Start.Byte, b.rng.Start.Byte) })
+	sortItems(out)
 	if m.items == nil {
 		m.items = map[hcl.Body][]item{}
 	}

@@ -47,6 +47,17 @@ func (e *evaluator) newDef(d def) *def {
 	return p
 }
 
+// optInsts returns n option slots made by mk, allocated together.
+func optInsts(n int, mk func(i int) optInst) []*optInst {
+	block := make([]optInst, n)
+	out := make([]*optInst, n)
+	for i := range block {
+		block[i] = mk(i)
+		out[i] = &block[i]
+	}
+	return out
+}
+
 // block hands out pointers to the elements of blocks of 64 Ts: one
 // allocation for many small objects that live about as long as each
 // other.
@@ -928,14 +939,12 @@ func (e *evaluator) instance(p Path, t *typ, ds []*ddef) *instance {
 		t.sub.freezeSub() // decl trees belong to one evaluation
 	}
 	all := t.sub.all
-	inst := &instance{path: p, name: p[len(p)-1], root: t.sub, opts: make([]*optInst, len(all))}
+	inst := &instance{path: p, name: p[len(p)-1], root: t.sub}
 	e.insts[key] = inst
 	var diags hcl.Diagnostics
-	block := make([]optInst, len(all))
-	for i, o := range all {
-		block[i] = optInst{decl: o, path: p.child(o.path...), inst: inst}
-		inst.opts[i] = &block[i]
-	}
+	inst.opts = optInsts(len(all), func(i int) optInst {
+		return optInst{decl: all[i], path: p.child(all[i].path...), inst: inst}
+	})
 	emit := func(o *optDecl, d *def) {
 		oi := e.optInstOf(o, inst)
 		oi.defs = append(oi.defs, d)

@@ -95,14 +95,13 @@ func (e *evaluator) view() *evaluator {
 		insts:  map[string]*instance{},
 		single: map[*optInst]cty.Value{},
 	}
-	block := make([]optInst, len(e.topOpts))
-	v.topOpts = make([]*optInst, len(e.topOpts))
-	for i, o := range e.topOpts {
-		block[i] = optInst{decl: o.decl, path: o.path, defs: o.defs}
+	v.topOpts = optInsts(len(e.topOpts), func(i int) optInst {
+		o := e.topOpts[i]
+		n := optInst{decl: o.decl, path: o.path, defs: o.defs}
 		if o.state == 2 {
-			block[i].val, block[i].has, block[i].diags, block[i].state = o.val, o.has, o.diags, 2
+			n.val, n.has, n.diags, n.state = o.val, o.has, o.diags, 2
 		}
-		v.topOpts[i] = &block[i]
-	}
+		return n
+	})
 	return v
 }

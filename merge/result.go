@@ -63,12 +63,9 @@ func evaluate(ctx context.Context, c *Config, names []string) (*Result, hcl.Diag
 	}
 	e.decls, e.top = ds, ds.top
 	diags = append(diags, ds.diags...)
-	block := make([]optInst, len(ds.decls))
-	e.topOpts = make([]*optInst, len(ds.decls))
-	for i, o := range ds.decls {
-		block[i] = optInst{decl: o, path: o.path}
-		e.topOpts[i] = &block[i]
-	}
+	e.topOpts = optInsts(len(ds.decls), func(i int) optInst {
+		return optInst{decl: ds.decls[i], path: ds.decls[i].path}
+	})
 	if diags.HasErrors() {
 		return nil, sortDiags(diags)
 	}
