@@ -9,10 +9,6 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// minPrefetch is the least number of options worth merging on more than
-// one goroutine.
-const minPrefetch = 2
-
 // prefetch merges the unmerged top-level options below node on several
 // goroutines before treeValue reads them, when more than one processor
 // may run Go code.
@@ -38,14 +34,16 @@ func (e *evaluator) prefetch(node *declNode) {
 			todo = append(todo, o.idx)
 		}
 	})
-	if len(todo) < minPrefetch {
-		return
-	}
-	workers = min(workers, len(todo)/(minPrefetch/2))
 	// The options go out in runs of neighbours (an option often reads its
-	// siblings), each view taking the next run when done with one.
+	// siblings), each view taking the next run when done with one; there
+	// are no more views than runs. Small configurations get a view too, so
+	// that every test exercises this.
 	const run = 16
 	runs := (len(todo) + run - 1) / run
+	if len(todo) < 2 {
+		return
+	}
+	workers = min(workers, runs)
 	owner := make([]int, runs)
 	var next atomic.Int64
 	var failed atomic.Bool
