@@ -57,7 +57,7 @@ func (c *Cache) declSet(mods []*module) *declSet {
 	for i, ds := range c.decls {
 		if slices.Equal(ds.mods, mods) {
 			// Most recently used last.
-			c.decls = append(append(c.decls[:i:i], c.decls[i+1:]...), ds)
+			c.decls = append(slices.Delete(c.decls, i, i+1), ds)
 			return ds
 		}
 	}
