@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
@@ -48,14 +49,23 @@ type Config struct {
 // reused when its bytes are unchanged and it is read from the same file
 // system. It also keeps the declaration trees of recent evaluations and
 // what each module defines in them, so evaluating many hosts against the
-// same profiles parses, declares and pushes down the profiles once. Values
-// are never kept: each evaluation merges every option it reads. The zero
-// value is an empty cache ready to use; a Cache must not be copied after
-// first use.
+// same profiles parses, declares and pushes down the profiles once.
+//
+// Unless the Config has Functions, a Cache also keeps the merged value of
+// every top-level option with what it was computed from (its definitions,
+// the arguments if it read them, the other options it read). A later
+// evaluation takes a kept value over when none of that changed, and merges
+// again the options a new host changes and everything that read them.
+// Answers are always those of an evaluation without a Cache; only values
+// merged without any diagnostic are kept.
+//
+// The zero value is an empty cache ready to use; a Cache must not be
+// copied after first use.
 type Cache struct {
 	mu    sync.Mutex
 	files map[fileKey]*cachedFile
-	decls []*declSet // least recently used first
+	decls []*declSet    // least recently used first
+	gen   atomic.Uint64 // the last generation given to a value (memo.go)
 }
 
 // Eval evaluates the modules together, in the order given, as the top-level

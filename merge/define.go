@@ -45,6 +45,7 @@ type condState struct {
 	busy  bool
 	res   int8 // 1 true, 0 false, -1 error
 	diags hcl.Diagnostics
+	rd    reads // what it read, when tracking
 }
 
 // def is one definition of an option, as the define phase finds it: th is

@@ -34,6 +34,14 @@ type evaluator struct {
 	conds     map[*cond]*condState   // see condition
 	decls     *declSet               // the declaration tree and what modules define in it
 	evals     int                    // expressions evaluated so far, see define
+
+	// Reads recorded for keeping values in the Cache (memo.go).
+	track   bool
+	cur     *reads   // the collector of the merge being done
+	recs    []reads  // by top-level idx
+	gens    []uint64 // generation of each top-level value, 0 unknown
+	snap    []*memo  // the kept values found at the start
+	pending []int32  // merged top-level options not kept yet
 }
 
 // localKey names the value of one local of a module as seen by the
@@ -53,14 +61,15 @@ type frame struct {
 // optInst is an option at a concrete path: a top-level option, or an
 // option of one submodule element.
 type optInst struct {
-	decl  *optDecl
-	path  Path
-	inst  *instance // the element it belongs to, nil at top level
-	defs  []*def
-	state uint8 // 0 not merged, 1 merging, 2 merged
-	val   cty.Value
-	has   bool // it has a value
-	diags hcl.Diagnostics
+	decl   *optDecl
+	path   Path
+	inst   *instance // the element it belongs to, nil at top level
+	defs   []*def
+	state  uint8 // 0 not merged, 1 merging, 2 merged
+	val    cty.Value
+	has    bool // it has a value
+	reused bool // the value was taken over from a Cache (memo.go)
+	diags  hcl.Diagnostics
 
 	// Used when a traversal goes into one element (needInside).
 	selState uint8
@@ -77,6 +86,7 @@ type instance struct {
 	root    *declNode
 	opts    []*optInst // by the options' idx in root.all
 	diags   hcl.Diagnostics
+	owner   int32 // idx of the top-level option holding it, when tracking
 }
 
 // evalExpr evaluates an expression, first merging exactly the options it
@@ -127,6 +137,9 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 	}
 	if d.arg {
 		ctx.Variables["arg"] = e.args
+		if e.cur != nil {
+			e.cur.arg = true
+		}
 	}
 	var lkey localKey
 	if len(d.locals) == 1 && d.leaves == 1 && d.leaf != nil {
@@ -379,6 +392,9 @@ func (d *demand) needOpt(o *optDecl, inst *instance, pn *pnode, rng hcl.Range) {
 		return
 	}
 	oi := d.e.optInstOf(o, inst)
+	if d.e.track && oi != nil {
+		d.e.readOpt(d.e.ownerOf(oi))
+	}
 	if d.inCfg {
 		d.leaves++
 		d.leaf = oi
@@ -404,50 +420,21 @@ func (d *demand) needInside(o *optDecl, inst *instance, pn *pnode, rest hcl.Trav
 	if oi == nil || oi.state == 2 {
 		return false
 	}
-	t := o.t
-	var sub *instance
-	at := pn
-	after := rest
-	switch {
-	case t.k == kSubmodule:
-		live, ok := e.selected(oi)
-		if !ok {
-			return false
-		}
-		sub = e.instance(oi.path, t, live)
-	case t.k == kAttrsOf && t.elems[0].k == kSubmodule:
-		k, ok := stepKey(rest[0])
-		if !ok {
-			return false
-		}
-		kp := oi.path.child(k)
-		sub = e.insts[kp.String()]
-		if sub == nil {
-			live, ok := e.selected(oi)
-			if !ok {
-				return false
-			}
-			if oi.per == nil {
-				_, per, diags := e.children(oi.path, t, live)
-				if diags.HasErrors() {
-					return false
-				}
-				oi.per = per
-			}
-			kdefs := oi.per[k]
-			if kdefs == nil {
-				return false
-			}
-			klive, has, kdiags := e.selectDefs(kp, kdefs, nil, nil, nil)
-			if kdiags.HasErrors() || !has {
-				return false
-			}
-			sub = e.instance(kp, t.elems[0], klive)
-		}
-		at = pn.child(k, d.e)
-		after = rest[1:]
-	default:
+	// Finding the element is part of merging oi: what it reads is read
+	// by oi's top-level option, not by the reader.
+	prev := e.cur
+	if e.track {
+		e.cur = e.recsOf(e.ownerOf(oi))
+	}
+	sub, consumed := e.element(oi, rest)
+	e.cur = prev
+	if sub == nil {
 		return false
+	}
+	at, after := pn, rest
+	if consumed {
+		at = pn.child(sub.name, d.e)
+		after = rest[1:]
 	}
 	if sub.diags.HasErrors() {
 		d.diags = append(d.diags, sub.diags...)
@@ -459,6 +446,51 @@ func (d *demand) needInside(o *optDecl, inst *instance, pn *pnode, rest hcl.Trav
 	nt = append(nt, after...)
 	d.need(sub.root, sub.path, sub, at, nt, rng)
 	return true
+}
+
+// element returns the submodule element of oi that a traversal going on
+// with rest reads (consumed: its first step names the element of an
+// attrsOf), or nil when the whole option must be merged instead.
+func (e *evaluator) element(oi *optInst, rest hcl.Traversal) (sub *instance, consumed bool) {
+	t := oi.decl.t
+	switch {
+	case t.k == kSubmodule:
+		live, ok := e.selected(oi)
+		if !ok {
+			return nil, false
+		}
+		return e.instance(oi.path, t, live), false
+	case t.k == kAttrsOf && t.elems[0].k == kSubmodule:
+		k, ok := stepKey(rest[0])
+		if !ok {
+			return nil, false
+		}
+		kp := oi.path.child(k)
+		if sub := e.insts[kp.String()]; sub != nil {
+			return sub, true
+		}
+		live, ok := e.selected(oi)
+		if !ok {
+			return nil, false
+		}
+		if oi.per == nil {
+			_, per, diags := e.children(oi.path, t, live)
+			if diags.HasErrors() {
+				return nil, false
+			}
+			oi.per = per
+		}
+		kdefs := oi.per[k]
+		if kdefs == nil {
+			return nil, false
+		}
+		klive, has, kdiags := e.selectDefs(kp, kdefs, nil, nil, nil)
+		if kdiags.HasErrors() || !has {
+			return nil, false
+		}
+		return e.instance(kp, t.elems[0], klive), true
+	}
+	return nil, false
 }
 
 // stepKey returns the attribute name or string key of a traversal step.
@@ -567,8 +599,13 @@ func (e *evaluator) value(o *optInst, from hcl.Range) (cty.Value, bool, hcl.Diag
 	}
 	o.state = 1
 	e.stack = append(e.stack, frame{o: o, rng: from})
+	prev := e.cur
+	if e.track {
+		e.cur = e.recsOf(e.ownerOf(o))
+	}
 	sc := &scope{mod: o.decl.defMod, inst: o.inst}
 	v, has, diags := e.mergeDefs(o.path, o.decl.t, o.defs, o.decl, sc, nil)
+	e.cur = prev
 	e.stack = e.stack[:len(e.stack)-1]
 	if !has && !diags.HasErrors() {
 		diags = append(diags, newDiag(summaryNoValue,
@@ -579,6 +616,9 @@ func (e *evaluator) value(o *optInst, from hcl.Range) (cty.Value, bool, hcl.Diag
 		v = cty.DynamicVal
 	}
 	o.val, o.has, o.diags, o.state = v, has, diags, 2
+	if e.track && o.inst == nil {
+		e.merged(o)
+	}
 	return v, has, diags
 }
 

@@ -26,6 +26,7 @@ func (r *Result) Explain(path string) (*Explanation, hcl.Diagnostics) {
 		return nil, sortDiags(diags)
 	}
 	v, has, vdiags := e.value(oi, hcl.Range{})
+	e.keep()
 	ex := &Explanation{
 		Path:         oi.path,
 		Type:         oi.decl.t.words(),
@@ -97,6 +98,14 @@ func (e *evaluator) findOpt(p Path) (*optInst, hcl.Diagnostics) {
 		}
 		base = p[:j]
 		inst = e.insts[base.String()]
+		if inst == nil && oi.state == 2 && len(oi.diags) == 0 && oi.inst == nil {
+			// Merged on another goroutine (prefetch) or taken over from a
+			// Cache, it has no elements here: it is merged again, to the
+			// same value, to make them.
+			oi.state, oi.reused = 0, false
+			e.value(oi, hcl.Range{})
+			inst = e.insts[base.String()]
+		}
 		if inst == nil {
 			return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summaryNoSuchPath, Detail: fmt.Sprintf("%s has no element %s.", p[:i+1], base)}}
 		}

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -149,9 +150,23 @@ var moduleSchema = &hcl.BodySchema{
 }
 
 type cachedFile struct {
-	src []byte
-	mod *module
+	src     []byte
+	mod     *module
+	stamp   fileStamp // what stat said before src was read
+	trusted bool      // stamp may stand for src, see loadOne
 }
+
+// fileStamp is a file's size and modification time.
+type fileStamp struct {
+	size int64
+	mod  time.Time
+}
+
+// stampAge is how much older than the reading of a file its modification
+// time must be for an equal stamp to stand for equal bytes later: a file
+// written again within the clock's granularity of the first write could
+// keep its stamp.
+const stampAge = 2 * time.Second
 
 // resolve turns an import string written in module from (nil for the
 // modules given to Eval) into a location.
@@ -202,6 +217,21 @@ func (c *Config) resolve(from *module, s string) (location, string) {
 	return location{key: key, name: filepath.ToSlash(p), fpath: p}, ""
 }
 
+// stat returns the stamp of a regular module file.
+func (l location) stat() (fileStamp, bool) {
+	var fi fs.FileInfo
+	var err error
+	if l.fsys == nil {
+		fi, err = os.Stat(l.fpath)
+	} else {
+		fi, err = fs.Stat(l.fsys, l.fpath)
+	}
+	if err != nil || !fi.Mode().IsRegular() {
+		return fileStamp{}, false
+	}
+	return fileStamp{size: fi.Size(), mod: fi.ModTime()}, true
+}
+
 // read returns the bytes of a module file.
 func (l location) read() ([]byte, error) {
 	if l.fsys == nil {
@@ -221,7 +251,29 @@ func parse(l location, src []byte) (*hcl.File, hcl.Diagnostics) {
 // loadOne reads, parses and takes apart one module, or takes it from the
 // cache when its bytes are unchanged. A module is never changed after
 // this, so the cache can share it.
+//
+// A cached file is not read again when stat gives the stamp it gave
+// before the file was first read and that stamp was already stampAge old
+// then (as cmd/go trusts file hashes); a file system whose files have no
+// modification time (fstest.MapFS) is always read and compared.
 func (c *Config) loadOne(l location) *module {
+	key, cacheable := fileKey{fsys: fsIdentity(l.fsys), key: l.key}, c.Cache != nil
+	if cacheable && l.fsys != nil && key.fsys == nil {
+		cacheable = false // a file system we cannot tell from others
+	}
+	var stamp fileStamp
+	var stamped bool
+	var cf *cachedFile
+	if cacheable {
+		stamp, stamped = l.stat()
+		c.Cache.mu.Lock()
+		cf = c.Cache.files[key]
+		c.Cache.mu.Unlock()
+		if cf != nil && cf.trusted && stamped && stamp.size == cf.stamp.size && stamp.mod.Equal(cf.stamp.mod) {
+			return cf.mod
+		}
+	}
+	readAt := time.Now()
 	src, err := l.read()
 	if err != nil {
 		m := &module{location: l}
@@ -229,28 +281,26 @@ func (c *Config) loadOne(l location) *module {
 			Detail: fmt.Sprintf("Cannot read module %s: %v.", l.name, unwrapPathErr(err))}}
 		return m
 	}
-	key, cacheable := fileKey{fsys: fsIdentity(l.fsys), key: l.key}, c.Cache != nil
-	if cacheable && l.fsys != nil && key.fsys == nil {
-		cacheable = false // a file system we cannot tell from others
+	if !cacheable {
+		return c.analyse(l, src)
 	}
-	if cacheable {
-		c.Cache.mu.Lock()
-		cf := c.Cache.files[key]
-		c.Cache.mu.Unlock()
-		if cf != nil && bytes.Equal(cf.src, src) {
+	nf := &cachedFile{src: src, stamp: stamp,
+		trusted: stamped && !stamp.mod.IsZero() && stamp.mod.Before(readAt.Add(-stampAge))}
+	if cf != nil && bytes.Equal(cf.src, src) {
+		if !stamped || nf.trusted == cf.trusted && stamp.mod.Equal(cf.stamp.mod) {
 			return cf.mod
 		}
+		nf.src, nf.mod = cf.src, cf.mod
+	} else {
+		nf.mod = c.analyse(l, src)
 	}
-	m := c.analyse(l, src)
-	if cacheable {
-		c.Cache.mu.Lock()
-		if c.Cache.files == nil {
-			c.Cache.files = map[fileKey]*cachedFile{}
-		}
-		c.Cache.files[key] = &cachedFile{src: src, mod: m}
-		c.Cache.mu.Unlock()
+	c.Cache.mu.Lock()
+	if c.Cache.files == nil {
+		c.Cache.files = map[fileKey]*cachedFile{}
 	}
-	return m
+	c.Cache.files[key] = nf
+	c.Cache.mu.Unlock()
+	return nf.mod
 }
 
 // fileKey names a file in a Cache: a module keeps the file system it was

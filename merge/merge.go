@@ -440,6 +440,7 @@ func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 		e.conds[c] = st
 	}
 	if st.done {
+		e.readAll(&st.rd)
 		if st.res < 0 {
 			return false, st.diags
 		}
@@ -453,7 +454,15 @@ func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 	v := c.v
 	var diags hcl.Diagnostics
 	if c.x != nil {
+		// What the condition reads is read by every merge that finds it.
+		prev := e.cur
+		if e.track {
+			st.rd.self = -1
+			e.cur = &st.rd
+		}
 		v, diags = e.evalExpr(c.x, c.sc)
+		e.cur = prev
+		e.readAll(&st.rd)
 	}
 	st.busy, st.done = false, true
 	if diags.HasErrors() {
@@ -940,6 +949,9 @@ func (e *evaluator) instance(p Path, t *typ, ds []*ddef) *instance {
 	}
 	all := t.sub.all
 	inst := &instance{path: p, name: p[len(p)-1], root: t.sub}
+	if e.track {
+		inst.owner = e.topIdx(p)
+	}
 	e.insts[key] = inst
 	var diags hcl.Diagnostics
 	inst.opts = optInsts(len(all), func(i int) optInst {

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -74,8 +75,13 @@ func (e *evaluator) prefetch(node *declNode) {
 	}
 	for c, w := range owner {
 		for _, i := range todo[c*run : min(c*run+run, len(todo))] {
-			o, src := e.topOpts[i], views[w].topOpts[i]
+			v := views[w]
+			o, src := e.topOpts[i], v.topOpts[i]
 			o.val, o.has, o.diags, o.state = src.val, src.has, nil, 2
+			if e.track {
+				e.recs[i], e.gens[i] = v.recs[i], v.gens[i]
+				e.pending = append(e.pending, int32(i))
+			}
 		}
 	}
 }
@@ -92,6 +98,15 @@ func (e *evaluator) view() *evaluator {
 		decls:  e.decls,
 		insts:  map[string]*instance{},
 		single: map[*optInst]cty.Value{},
+		track:  e.track,
+		snap:   e.snap,
+	}
+	if e.track {
+		v.recs = make([]reads, len(e.recs))
+		for i := range v.recs {
+			v.recs[i].self = int32(i)
+		}
+		v.gens = slices.Clone(e.gens)
 	}
 	v.topOpts = optInsts(len(e.topOpts), func(i int) optInst {
 		o := e.topOpts[i]

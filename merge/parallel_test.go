@@ -125,7 +125,8 @@ option "b" {
 }
 
 // FuzzSameResults wants one answer for a module pair however it is
-// merged: on one goroutine, on several, and twice over a Cache.
+// merged: on one goroutine, on several, and over a Cache that offers the
+// values of earlier evaluations with and without the main module.
 func FuzzSameResults(f *testing.F) {
 	f.Add([]byte(`option "a" {
   type    = int
@@ -157,28 +158,30 @@ config {
 	f.Fuzz(func(t *testing.T, main, other []byte) {
 		fsys := fstest.MapFS{
 			"main.hcl":  {Data: append([]byte("imports = [\"./other.hcl\"]\n"), main...)},
+			"bare.hcl":  {Data: []byte("imports = [\"./other.hcl\"]\n")},
 			"other.hcl": {Data: other},
 		}
-		cache := &Cache{}
-		var want string
-		for i, cfg := range []*Config{
-			{FS: fsys, serial: true},
-			{FS: fsys},
-			{FS: fsys, Cache: cache},
-			{FS: fsys, Cache: cache},
-		} {
-			var got string
-			res, diags := cfg.Eval("main.hcl")
+		run := func(cfg *Config, name string) string {
+			res, diags := cfg.Eval(name)
 			if diags.HasErrors() {
-				got = "eval: " + diags.Error()
-			} else {
-				b, jdiags := res.JSON("")
-				got = string(b) + " " + jdiags.Error()
+				return "eval: " + diags.Error()
 			}
-			if i == 0 {
-				want = got
-			} else if got != want {
-				t.Fatalf("evaluation %d differs from the serial one:\n%s\nwant:\n%s", i, got, want)
+			b, jdiags := res.JSON("")
+			return string(b) + " " + jdiags.Error()
+		}
+		want := map[string]string{}
+		for _, name := range []string{"main.hcl", "bare.hcl"} {
+			want[name] = run(&Config{FS: fsys, serial: true}, name)
+		}
+		if got := run(&Config{FS: fsys}, "main.hcl"); got != want["main.hcl"] {
+			t.Fatalf("on all processors:\n%s\nwant (serial):\n%s", got, want["main.hcl"])
+		}
+		// Over a Cache, values kept by one evaluation are offered to the
+		// next, with and without the definitions of main.hcl.
+		cache := &Cache{}
+		for i, name := range []string{"main.hcl", "main.hcl", "bare.hcl", "main.hcl"} {
+			if got := run(&Config{FS: fsys, Cache: cache}, name); got != want[name] {
+				t.Fatalf("evaluation %d of %s over a Cache:\n%s\nwant (alone):\n%s", i, name, got, want[name])
 			}
 		}
 	})

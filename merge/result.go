@@ -73,6 +73,11 @@ func evaluate(ctx context.Context, c *Config, names []string) (*Result, hcl.Diag
 	if diags.HasErrors() {
 		return nil, sortDiags(diags)
 	}
+	if c.Cache != nil && len(c.Functions) == 0 {
+		// Values merged before are taken over where nothing they were
+		// computed from changed. Extra functions may not be pure.
+		e.startTracking()
+	}
 	r := &Result{e: e}
 	// Check: assertions and warnings, all of them (spec section 1).
 	for i := len(e.mods) - 1; i >= 0; i-- {
@@ -93,6 +98,7 @@ func evaluate(ctx context.Context, c *Config, names []string) (*Result, hcl.Diag
 			diags = append(diags, ds...)
 		}
 	}
+	e.keep()
 	r.warnings = sortDiags(r.warnings)
 	diags = sortDiags(diags)
 	if diags.HasErrors() {
@@ -191,6 +197,7 @@ func (r *Result) Get(path string) (cty.Value, hcl.Diagnostics) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	v, diags := r.e.getPath(p)
+	r.e.keep()
 	diags = sortDiags(diags)
 	if diags.HasErrors() {
 		return cty.NilVal, diags
@@ -209,7 +216,16 @@ func (r *Result) JSON(path string) ([]byte, hcl.Diagnostics) {
 			// A namespace is written from the option tree, without
 			// building its value first.
 			r.e.prefetch(node)
-			b, diags := r.e.appendTreeJSON(nil, node)
+			var b []byte
+			if len(p) == 0 {
+				// The whole configuration is about as long as last time.
+				b = make([]byte, 0, r.e.decls.jsonSize.Load())
+			}
+			b, diags := r.e.appendTreeJSON(b, node)
+			if len(p) == 0 && !diags.HasErrors() {
+				r.e.decls.jsonSize.Store(int64(len(b) + len(b)/16))
+			}
+			r.e.keep()
 			r.mu.Unlock()
 			diags = sortDiags(diags)
 			if diags.HasErrors() {
@@ -242,11 +258,12 @@ func (e *evaluator) namespaceAt(p Path) *declNode {
 // appendTreeJSON writes the value of a tree as treeValue would make it.
 func (e *evaluator) appendTreeJSON(b []byte, n *declNode) ([]byte, hcl.Diagnostics) {
 	if n.opt != nil {
-		v, has, diags := e.value(e.topOpts[n.opt.idx], hcl.Range{})
+		o := e.topOpts[n.opt.idx]
+		_, has, diags := e.value(o, hcl.Range{})
 		if !has || diags.HasErrors() {
 			return b, diags
 		}
-		return appendJSONValue(b, v, false), diags
+		return e.appendJSON(b, o), diags
 	}
 	var diags hcl.Diagnostics
 	b = append(b, '{')

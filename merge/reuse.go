@@ -2,6 +2,7 @@ package merge
 
 import (
 	"slices"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -20,6 +21,10 @@ type declSet struct {
 	decls []*optDecl // the top-level options, by idx
 	diags hcl.Diagnostics
 	defs  map[*module]*modDefs
+	memos []atomic.Pointer[memo] // kept values, by idx (memo.go)
+	// jsonSize is about the length of the last JSON of the whole
+	// configuration, to size the next one's buffer.
+	jsonSize atomic.Int64
 }
 
 // modDefs is what one module's config blocks define in a declSet's tree.
@@ -47,6 +52,7 @@ func buildDecls(mods []*module) *declSet {
 		o.top, o.idx = true, len(ds.decls)
 		ds.decls = append(ds.decls, o)
 	})
+	ds.memos = make([]atomic.Pointer[memo], len(ds.decls))
 	return ds
 }
 

@@ -1,8 +1,13 @@
 package merge_test
 
 import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zclconf/go-cty/cty"
@@ -160,5 +165,62 @@ option "networking.hostName" {
 				t.Errorf("got %s, want %s", got, want)
 			}
 		})
+	}
+}
+
+// countFS counts the files opened in a file system.
+type countFS struct {
+	fsys  fs.FS
+	opens *atomic.Int32
+}
+
+func (c countFS) Open(name string) (fs.File, error) {
+	c.opens.Add(1)
+	return c.fsys.Open(name)
+}
+
+func (c countFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(c.fsys, name) }
+
+// TestCacheFileStamps checks when a cached file is read again: always
+// while its modification time is recent, never once stat gives the stamp
+// of an old file it gave before, and again whenever the stamp changes.
+func TestCacheFileStamps(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "main.hcl")
+	old := time.Now().Add(-time.Hour)
+	write := func(value string, mtime time.Time) {
+		src := "option \"x\" {\n  type    = str\n  default = \"" + value + "\"\n}\n"
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(file, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opens := &atomic.Int32{}
+	cfg := &merge.Config{FS: countFS{fsys: os.DirFS(dir), opens: opens}, Cache: &merge.Cache{}}
+	steps := []struct {
+		name   string
+		change func()
+		want   string
+		reads  int32
+	}{
+		{"first", func() { write("one", old) }, "one", 1},
+		{"old and unchanged", func() {}, "one", 0},
+		{"new bytes, same size", func() { write("two", time.Now()) }, "two", 1},
+		{"recent and unchanged", func() {}, "two", 1},
+		{"made old", func() { write("two", old.Add(time.Minute)) }, "two", 1},
+		{"old again", func() {}, "two", 0},
+	}
+	for _, s := range steps {
+		s.change()
+		opens.Store(0)
+		got := evalJSON(t, cfg, "main.hcl")
+		if want := `{"x":"` + s.want + `"}`; got != want {
+			t.Errorf("%s: got %s, want %s", s.name, got, want)
+		}
+		if n := opens.Load(); n != s.reads {
+			t.Errorf("%s: the file was opened %d times, want %d", s.name, n, s.reads)
+		}
 	}
 }
