@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -188,4 +189,49 @@ func sortedKeys(fsys fstest.MapFS) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestCacheValuesConcurrent evaluates hosts and arguments on several
+// goroutines over one Cache: values kept by one evaluation and taken over
+// by another, while both run, must still give the answers of evaluations
+// without a Cache.
+func TestCacheValuesConcurrent(t *testing.T) {
+	for seed := range uint64(4) {
+		fsys := memoModules(100+seed, 3)
+		type job struct {
+			host string
+			v    int64
+		}
+		var jobs []job
+		want := map[job]string{}
+		for h := range 3 {
+			for _, v := range []int64{0, 5} {
+				j := job{fmt.Sprintf("host%d.hcl", h), v}
+				jobs = append(jobs, j)
+				args := map[string]cty.Value{"v": cty.NumberIntVal(v)}
+				res, diags := (&Config{FS: fsys, Args: args}).Eval(j.host)
+				want[j] = outcome(t, res, diags)
+			}
+		}
+		cache := &Cache{}
+		errs := make(chan string, 4*len(jobs))
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() {
+				for i := range jobs {
+					j := jobs[(i+g*2)%len(jobs)]
+					args := map[string]cty.Value{"v": cty.NumberIntVal(j.v)}
+					res, diags := (&Config{FS: fsys, Args: args, Cache: cache}).Eval(j.host)
+					if got := outcome(t, res, diags); got != want[j] {
+						errs <- fmt.Sprintf("seed %d, %s with v=%d on goroutine %d:\n%s\nwant:\n%s", seed, j.host, j.v, g, got, want[j])
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
+		}
+	}
 }
