@@ -49,14 +49,32 @@ func benchEval(b *testing.B, modules string, warm bool) {
 
 // benchHosts evaluates a different small host module on top of the same
 // module set in each iteration, sharing one Cache: what a pipeline building
-// many hosts against the same profiles does. Nothing is reused but the
-// parsed modules.
+// many hosts against the same profiles does. The options a host changes
+// (its name, a service it enables and that service's port), and all that
+// reads them (the service's conditional definitions of shared lists and
+// attribute sets, the services that read its port), are merged again; the
+// rest is taken from the Cache.
 func benchHosts(b *testing.B, modules string) {
 	main := genModules(b, modules)
 	dir := filepath.Dir(main)
 	const hosts = 4
 	for i := range hosts {
-		host := fmt.Sprintf("imports = [\"./main.hcl\"]\n\nconfig {\n  networking {\n    hostName = mkForce(\"host-%d\")\n  }\n}\n", i)
+		// Each host names itself and enables one more service, with its
+		// own port.
+		host := fmt.Sprintf(`imports = ["./main.hcl"]
+
+config {
+  networking {
+    hostName = mkForce("host-%d")
+  }
+  services {
+    svc%04d {
+      enable = mkOverride(40, true)
+      port   = mkOverride(40, %d)
+    }
+  }
+}
+`, i, 1+i*7, 9000+i)
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("host-%d.hcl", i)), []byte(host), 0o644); err != nil {
 			b.Fatal(err)
 		}

@@ -35,7 +35,10 @@
 // sorted by file and offset, without duplicates.
 //
 // A Config with a Cache keeps parsed and analysed modules, so evaluating
-// many hosts against the same profiles parses each profile once. Values
+// many hosts against the same profiles parses each profile once; it also
+// keeps merged values with what they were computed from, and a later
+// evaluation merges again only the options a new host changes and what
+// reads them (see [Cache]). Values
 // are cty values: objects for attribute sets and submodules, tuples for
 // lists, numbers for int and float.
 package merge

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sync/atomic"
 
+	"github.com/hashicorp/hcl/v2"
+
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -27,6 +29,10 @@ import (
 // option too. A generation names a value: two values get the same one
 // only when they are equal, so an option merged again to the value it had
 // keeps its generation, and what read it stays valid.
+
+// Conditions written at the top level of a module (a when attribute, an
+// mkIf outside submodules) are kept the same way, by their expression and
+// module: what they gave, what they read, and the generations then.
 
 // memo is a kept value of a top-level option and what it was computed
 // from. It is never changed once stored, but for json.
@@ -94,7 +100,9 @@ func (e *evaluator) recsOf(idx int32) *reads {
 	if !e.track || idx < 0 {
 		return nil
 	}
-	return &e.recs[idx]
+	r := &e.recs[idx]
+	r.self = idx
+	return r
 }
 
 // topIdx returns the top-level option holding path p, -1 when none does.
@@ -116,10 +124,7 @@ func (e *evaluator) topIdx(p Path) int32 {
 func (e *evaluator) startTracking() {
 	n := len(e.topOpts)
 	e.track = true
-	e.recs = make([]reads, n)
-	for i := range e.recs {
-		e.recs[i].self = int32(i)
-	}
+	e.recs = make([]reads, n) // self is set by recsOf
 	e.gens = make([]uint64, n)
 	snap := make([]*memo, n)
 	kept := false
@@ -257,4 +262,70 @@ func (e *evaluator) appendJSON(b []byte, o *optInst) []byte {
 	js := slices.Clone(b[start:])
 	m.json.Store(&js)
 	return b
+}
+
+// condKey names a condition of a module's top level: its expression.
+type condKey struct {
+	x   hcl.Expression
+	mod *module
+}
+
+// condMemo is what a condition gave, and what it read.
+type condMemo struct {
+	res  bool
+	deps []depGen
+	arg  bool
+	args cty.Value
+}
+
+// keptCond takes over what c gave in an earlier evaluation when every
+// option it read has the same generation now, and the arguments it read
+// are equal.
+func (e *evaluator) keptCond(c *cond, st *condState) (res, ok bool) {
+	if !e.track || c.x == nil || c.sc.inst != nil {
+		return false, false
+	}
+	mv, found := e.decls.conds.Load(condKey{c.x, c.sc.mod})
+	if !found {
+		return false, false
+	}
+	m := mv.(*condMemo)
+	if m.arg && !m.args.RawEquals(e.args) {
+		return false, false
+	}
+	for _, d := range m.deps {
+		if e.gens[d.idx] != d.gen {
+			return false, false
+		}
+	}
+	st.done, st.rd.self, st.rd.arg = true, -1, m.arg
+	if m.res {
+		st.res = 1
+	}
+	for _, d := range m.deps {
+		st.rd.deps = append(st.rd.deps, d.idx)
+	}
+	e.readAll(&st.rd)
+	return m.res, true
+}
+
+// keepCond keeps what c gave, when the generations of all it read are
+// known.
+func (e *evaluator) keepCond(c *cond, st *condState, res bool) {
+	if !e.track || c.x == nil || c.sc.inst != nil {
+		return
+	}
+	deps := make([]depGen, 0, len(st.rd.deps))
+	for _, d := range st.rd.deps {
+		g := e.gens[d]
+		if g == 0 {
+			return
+		}
+		deps = append(deps, depGen{idx: d, gen: g})
+	}
+	m := &condMemo{res: res, deps: deps, arg: st.rd.arg}
+	if m.arg {
+		m.args = e.args
+	}
+	e.decls.conds.Store(condKey{c.x, c.sc.mod}, m)
 }

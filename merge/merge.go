@@ -450,6 +450,9 @@ func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 		return false, hcl.Diagnostics{newDiag(summaryCycle,
 			fmt.Sprintf("The condition at %s, on the definition of %s, depends on itself (through the options it reads): a cycle.", where(c.rng), p), c.rng)}
 	}
+	if res, ok := e.keptCond(c, st); ok {
+		return res, nil
+	}
 	st.busy = true
 	v := c.v
 	var diags hcl.Diagnostics
@@ -465,6 +468,9 @@ func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 		e.readAll(&st.rd)
 	}
 	st.busy, st.done = false, true
+	if !diags.HasErrors() && len(diags) == 0 && v.IsKnown() && !v.IsNull() && v.Type() == cty.Bool {
+		e.keepCond(c, st, v.True())
+	}
 	if diags.HasErrors() {
 		st.res, st.diags = -1, diags
 		return false, diags

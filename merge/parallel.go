@@ -30,11 +30,20 @@ func (e *evaluator) prefetch(node *declNode) {
 		return
 	}
 	var todo []int
-	walkOptions(node, func(o *optDecl) {
-		if e.topOpts[o.idx].state == 0 {
-			todo = append(todo, o.idx)
+	if node == e.top {
+		// The whole tree: every option, in the same order.
+		for i, o := range e.topOpts {
+			if o.state == 0 {
+				todo = append(todo, i)
+			}
 		}
-	})
+	} else {
+		walkOptions(node, func(o *optDecl) {
+			if e.topOpts[o.idx].state == 0 {
+				todo = append(todo, o.idx)
+			}
+		})
+	}
 	// The options go out in runs of neighbours (an option often reads its
 	// siblings), each view taking the next run when done with one; there
 	// are no more views than runs. Small configurations get a view too, so
@@ -103,18 +112,22 @@ func (e *evaluator) view() *evaluator {
 	}
 	if e.track {
 		v.recs = make([]reads, len(e.recs))
-		for i := range v.recs {
-			v.recs[i].self = int32(i)
-		}
 		v.gens = slices.Clone(e.gens)
 	}
-	v.topOpts = optInsts(len(e.topOpts), func(i int) optInst {
-		o := e.topOpts[i]
-		n := optInst{decl: o.decl, path: o.path, defs: o.defs}
-		if o.state == 2 {
-			n.val, n.has, n.diags, n.state = o.val, o.has, o.diags, 2
+	// Merged options are shared: nothing changes an option once merged.
+	v.topOpts = slices.Clone(e.topOpts)
+	var fresh []int
+	for i, o := range e.topOpts {
+		if o.state != 2 {
+			fresh = append(fresh, i)
 		}
-		return n
+	}
+	slots := optInsts(len(fresh), func(j int) optInst {
+		o := e.topOpts[fresh[j]]
+		return optInst{decl: o.decl, path: o.path, defs: o.defs}
 	})
+	for j, i := range fresh {
+		v.topOpts[i] = slots[j]
+	}
 	return v
 }

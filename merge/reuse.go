@@ -2,6 +2,7 @@ package merge
 
 import (
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
@@ -22,6 +23,7 @@ type declSet struct {
 	diags hcl.Diagnostics
 	defs  map[*module]*modDefs
 	memos []atomic.Pointer[memo] // kept values, by idx (memo.go)
+	conds sync.Map               // condKey to *condMemo (memo.go)
 	// jsonSize is about the length of the last JSON of the whole
 	// configuration, to size the next one's buffer.
 	jsonSize atomic.Int64
