@@ -53,9 +53,10 @@ type Config struct {
 //
 // Unless the Config has Functions, a Cache also keeps the merged value of
 // every top-level option with what it was computed from (its definitions,
-// the arguments if it read them, the other options it read). A later
-// evaluation takes a kept value over when none of that changed, and merges
-// again the options a new host changes and everything that read them.
+// the arguments if it read them, the other options it read), and likewise
+// the value of each expression evaluated. A later evaluation takes a kept
+// value over when none of that changed, and merges again the options a
+// new host changes and everything that read them.
 // Answers are always those of an evaluation without a Cache; only values
 // merged without any diagnostic are kept.
 //

@@ -86,7 +86,8 @@ type instance struct {
 	root    *declNode
 	opts    []*optInst // by the options' idx in root.all
 	diags   hcl.Diagnostics
-	owner   int32 // idx of the top-level option holding it, when tracking
+	owner   int32  // idx of the top-level option holding it, when tracking
+	key     string // path.String()
 }
 
 // evalExpr evaluates an expression, first merging exactly the options it
@@ -107,6 +108,14 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 	if len(vars) == 0 {
 		return x.Value(e.base)
 	}
+	if e.track {
+		return e.keptExpr(x, sc, vars)
+	}
+	return e.evalVars(x, sc, vars)
+}
+
+// evalVars evaluates an expression that reads the variables vars.
+func (e *evaluator) evalVars(x hcl.Expression, sc *scope, vars []hcl.Traversal) (cty.Value, hcl.Diagnostics) {
 	d := &demand{e: e, sc: sc}
 	for _, t := range vars {
 		d.traversal(t, 0)

@@ -30,9 +30,11 @@ import (
 // only when they are equal, so an option merged again to the value it had
 // keeps its generation, and what read it stays valid.
 
-// Conditions written at the top level of a module (a when attribute, an
-// mkIf outside submodules) are kept the same way, by their expression and
-// module: what they gave, what they read, and the generations then.
+// The values of expressions are kept the same way, by expression, module
+// and submodule element: what they gave, what they read, and the
+// generations then. An option whose definitions read an option a host
+// changed is merged again, but only the expressions that read a changed
+// value are evaluated again.
 
 // memo is a kept value of a top-level option and what it was computed
 // from. It is never changed once stored, but for json.
@@ -264,68 +266,75 @@ func (e *evaluator) appendJSON(b []byte, o *optInst) []byte {
 	return b
 }
 
-// condKey names a condition of a module's top level: its expression.
-type condKey struct {
-	x   hcl.Expression
-	mod *module
+// exprKey names an expression as evaluated in one scope: a module's top
+// level (inst ""), or one submodule element, by path.
+type exprKey struct {
+	x    hcl.Expression
+	mod  *module
+	inst string
 }
 
-// condMemo is what a condition gave, and what it read.
-type condMemo struct {
-	res  bool
+// exprMemo is the value of an expression and what it read.
+type exprMemo struct {
+	val  cty.Value
 	deps []depGen
 	arg  bool
 	args cty.Value
 }
 
-// keptCond takes over what c gave in an earlier evaluation when every
-// option it read has the same generation now, and the arguments it read
-// are equal.
-func (e *evaluator) keptCond(c *cond, st *condState) (res, ok bool) {
-	if !e.track || c.x == nil || c.sc.inst != nil {
-		return false, false
+// keptExpr evaluates an expression that reads vars, or takes over its
+// value from an earlier evaluation when every top-level option it read has
+// the same generation now and the arguments it read are equal. What it
+// reads is read by the merge being done either way. A value is kept only
+// when its evaluation gave no diagnostic and the generations of all it
+// read are known; one that read its own element's options (self) is not,
+// as the option holding the element is being merged.
+func (e *evaluator) keptExpr(x hcl.Expression, sc *scope, vars []hcl.Traversal) (cty.Value, hcl.Diagnostics) {
+	key := exprKey{x: x, mod: sc.mod}
+	if sc.inst != nil {
+		key.inst = sc.inst.key
 	}
-	mv, found := e.decls.conds.Load(condKey{c.x, c.sc.mod})
-	if !found {
-		return false, false
-	}
-	m := mv.(*condMemo)
-	if m.arg && !m.args.RawEquals(e.args) {
-		return false, false
-	}
-	for _, d := range m.deps {
-		if e.gens[d.idx] != d.gen {
-			return false, false
+	if mv, ok := e.decls.exprs.Load(key); ok {
+		m := mv.(*exprMemo)
+		valid := !m.arg || m.args.RawEquals(e.args)
+		for _, d := range m.deps {
+			if !valid {
+				break
+			}
+			valid = e.gens[d.idx] == d.gen
+		}
+		if valid {
+			if e.cur != nil {
+				for _, d := range m.deps {
+					e.readOpt(d.idx)
+				}
+				if m.arg {
+					e.cur.arg = true
+				}
+			}
+			return m.val, nil
 		}
 	}
-	st.done, st.rd.self, st.rd.arg = true, -1, m.arg
-	if m.res {
-		st.res = 1
+	prev := e.cur
+	rd := &reads{self: -1}
+	e.cur = rd
+	v, diags := e.evalVars(x, sc, vars)
+	e.cur = prev
+	e.readAll(rd)
+	if len(diags) > 0 || !v.IsWhollyKnown() {
+		return v, diags
 	}
-	for _, d := range m.deps {
-		st.rd.deps = append(st.rd.deps, d.idx)
-	}
-	e.readAll(&st.rd)
-	return m.res, true
-}
-
-// keepCond keeps what c gave, when the generations of all it read are
-// known.
-func (e *evaluator) keepCond(c *cond, st *condState, res bool) {
-	if !e.track || c.x == nil || c.sc.inst != nil {
-		return
-	}
-	deps := make([]depGen, 0, len(st.rd.deps))
-	for _, d := range st.rd.deps {
+	m := &exprMemo{val: v, arg: rd.arg, deps: make([]depGen, 0, len(rd.deps))}
+	for _, d := range rd.deps {
 		g := e.gens[d]
 		if g == 0 {
-			return
+			return v, diags
 		}
-		deps = append(deps, depGen{idx: d, gen: g})
+		m.deps = append(m.deps, depGen{idx: d, gen: g})
 	}
-	m := &condMemo{res: res, deps: deps, arg: st.rd.arg}
 	if m.arg {
 		m.args = e.args
 	}
-	e.decls.conds.Store(condKey{c.x, c.sc.mod}, m)
+	e.decls.exprs.Store(key, m)
+	return v, diags
 }

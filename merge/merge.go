@@ -450,9 +450,6 @@ func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 		return false, hcl.Diagnostics{newDiag(summaryCycle,
 			fmt.Sprintf("The condition at %s, on the definition of %s, depends on itself (through the options it reads): a cycle.", where(c.rng), p), c.rng)}
 	}
-	if res, ok := e.keptCond(c, st); ok {
-		return res, nil
-	}
 	st.busy = true
 	v := c.v
 	var diags hcl.Diagnostics
@@ -468,9 +465,6 @@ func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 		e.readAll(&st.rd)
 	}
 	st.busy, st.done = false, true
-	if !diags.HasErrors() && len(diags) == 0 && v.IsKnown() && !v.IsNull() && v.Type() == cty.Bool {
-		e.keepCond(c, st, v.True())
-	}
 	if diags.HasErrors() {
 		st.res, st.diags = -1, diags
 		return false, diags
@@ -954,7 +948,7 @@ func (e *evaluator) instance(p Path, t *typ, ds []*ddef) *instance {
 		t.sub.freezeSub() // decl trees belong to one evaluation
 	}
 	all := t.sub.all
-	inst := &instance{path: p, name: p[len(p)-1], root: t.sub}
+	inst := &instance{path: p, name: p[len(p)-1], root: t.sub, key: key}
 	if e.track {
 		inst.owner = e.topIdx(p)
 	}

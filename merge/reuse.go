@@ -23,7 +23,7 @@ type declSet struct {
 	diags hcl.Diagnostics
 	defs  map[*module]*modDefs
 	memos []atomic.Pointer[memo] // kept values, by idx (memo.go)
-	conds sync.Map               // condKey to *condMemo (memo.go)
+	exprs sync.Map               // exprKey to *exprMemo (memo.go)
 	// jsonSize is about the length of the last JSON of the whole
 	// configuration, to size the next one's buffer.
 	jsonSize atomic.Int64
