@@ -266,6 +266,12 @@ func (e *evaluator) appendJSON(b []byte, o *optInst) []byte {
 	return b
 }
 
+// maxExprMemos bounds how many expression values one declaration tree
+// keeps: hosts with elements of their own (users, file systems) add
+// entries, and a long pipeline of such hosts must not grow without end.
+// The 2000-module benchmark keeps about 15,000.
+const maxExprMemos = 1 << 22
+
 // exprKey names an expression as evaluated in one scope: a module's top
 // level (inst ""), or one submodule element, by path.
 type exprKey struct {
@@ -294,7 +300,8 @@ func (e *evaluator) keptExpr(x hcl.Expression, sc *scope, vars []hcl.Traversal) 
 	if sc.inst != nil {
 		key.inst = sc.inst.key
 	}
-	if mv, ok := e.decls.exprs.Load(key); ok {
+	mv, known := e.decls.exprs.Load(key)
+	if known {
 		m := mv.(*exprMemo)
 		valid := !m.arg || m.args.RawEquals(e.args)
 		for _, d := range m.deps {
@@ -321,7 +328,7 @@ func (e *evaluator) keptExpr(x hcl.Expression, sc *scope, vars []hcl.Traversal) 
 	v, diags := e.evalVars(x, sc, vars)
 	e.cur = prev
 	e.readAll(rd)
-	if len(diags) > 0 || !v.IsWhollyKnown() {
+	if len(diags) > 0 || !v.IsWhollyKnown() || !known && e.decls.nexprs.Load() >= maxExprMemos {
 		return v, diags
 	}
 	m := &exprMemo{val: v, arg: rd.arg, deps: make([]depGen, 0, len(rd.deps))}
@@ -334,6 +341,9 @@ func (e *evaluator) keptExpr(x hcl.Expression, sc *scope, vars []hcl.Traversal) 
 	}
 	if m.arg {
 		m.args = e.args
+	}
+	if !known {
+		e.decls.nexprs.Add(1)
 	}
 	e.decls.exprs.Store(key, m)
 	return v, diags

@@ -17,13 +17,14 @@ const maxDeclSets = 8
 // it has not met. A declSet is never changed once built, but for defs,
 // which its Cache's mutex guards.
 type declSet struct {
-	mods  []*module // the modules with option blocks, in declaration order
-	top   *declNode
-	decls []*optDecl // the top-level options, by idx
-	diags hcl.Diagnostics
-	defs  map[*module]*modDefs
-	memos []atomic.Pointer[memo] // kept values, by idx (memo.go)
-	exprs sync.Map               // exprKey to *exprMemo (memo.go)
+	mods   []*module // the modules with option blocks, in declaration order
+	top    *declNode
+	decls  []*optDecl // the top-level options, by idx
+	diags  hcl.Diagnostics
+	defs   map[*module]*modDefs
+	memos  []atomic.Pointer[memo] // kept values, by idx (memo.go)
+	exprs  sync.Map               // exprKey to *exprMemo (memo.go)
+	nexprs atomic.Int64           // about the entries in exprs (views may count one twice)
 	// jsonSize is about the length of the last JSON of the whole
 	// configuration, to size the next one's buffer.
 	jsonSize atomic.Int64
