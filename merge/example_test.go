@@ -88,3 +88,53 @@ config {
 	// line 12, priority 50: merged
 	// line 17, priority 100: dropped by a false condition at main.hcl:16,3-15
 }
+
+// Hosts evaluated one after another over one Cache share the parsed
+// profile and what was merged from it: the second evaluation merges again
+// only what its host changed (the web service's port) and what reads it
+// (the firewall).
+func ExampleCache() {
+	fsys := fstest.MapFS{
+		"profile.hcl": {Data: []byte(`
+option "services.web.port" {
+  type    = port
+  default = 80
+}
+
+option "networking.firewall.allowedTCPPorts" {
+  type    = listOf(port)
+  default = []
+}
+
+config {
+  networking {
+    firewall { allowedTCPPorts = [22, config.services.web.port] }
+  }
+}
+`)},
+		"a.hcl": {Data: []byte(`imports = ["./profile.hcl"]`)},
+		"b.hcl": {Data: []byte(`
+imports = ["./profile.hcl"]
+
+config {
+  services {
+    web { port = 8080 }
+  }
+}
+`)},
+	}
+	cfg := &merge.Config{FS: fsys, Cache: &merge.Cache{}}
+	for _, host := range []string{"a.hcl", "b.hcl", "a.hcl"} {
+		res, diags := cfg.Eval(host)
+		if diags.HasErrors() {
+			fmt.Println(diags)
+			return
+		}
+		out, _ := res.JSON("networking.firewall.allowedTCPPorts")
+		fmt.Println(host, string(out))
+	}
+	// Output:
+	// a.hcl [22,80]
+	// b.hcl [22,8080]
+	// a.hcl [22,80]
+}
