@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/strata-build/strata/merge"
 )
@@ -221,6 +222,34 @@ func TestCacheFileStamps(t *testing.T) {
 		}
 		if n := opens.Load(); n != s.reads {
 			t.Errorf("%s: the file was opened %d times, want %d", s.name, n, s.reads)
+		}
+	}
+}
+
+// TestCacheFunctions checks that nothing merged is kept when the Config
+// has functions of its own, which may give another value on each call.
+func TestCacheFunctions(t *testing.T) {
+	calls := 0
+	tick := function.New(&function.Spec{
+		Type: function.StaticReturnType(cty.Number),
+		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+			calls++
+			return cty.NumberIntVal(int64(calls)), nil
+		},
+	})
+	fsys := fstest.MapFS{"main.hcl": {Data: []byte(`option "n" {
+  type    = int
+  default = tick()
+}
+option "m" {
+  type    = int
+  default = config.n + 1
+}
+`)}}
+	cfg := &merge.Config{FS: fsys, Cache: &merge.Cache{}, Functions: map[string]function.Function{"tick": tick}}
+	for _, want := range []string{`{"m":2,"n":1}`, `{"m":3,"n":2}`} {
+		if got := evalJSON(t, cfg, "main.hcl"); got != want {
+			t.Errorf("got %s, want %s", got, want)
 		}
 	}
 }
