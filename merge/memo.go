@@ -5,7 +5,6 @@ import (
 	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
-
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -54,8 +53,8 @@ type depGen struct {
 	gen uint64
 }
 
-// reads collects what merging one top-level option (self) or evaluating
-// one condition (self -1) read.
+// reads collects what merging one top-level option (self) read, or what
+// evaluating one condition or expression read (self -1).
 type reads struct {
 	self int32
 	arg  bool
