@@ -3,6 +3,7 @@ package merge
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -42,6 +43,8 @@ type evaluator struct {
 	gens    []uint64 // generation of each top-level value, 0 unknown
 	snap    []*memo  // the kept values found at the start
 	pending []int32  // merged top-level options not kept yet
+
+	done []atomic.Pointer[doneOpt] // of a prefetch view: what the views merged (parallel.go)
 }
 
 // localKey names the value of one local of a module as seen by the
@@ -602,6 +605,9 @@ func (e *evaluator) value(o *optInst, from hcl.Range) (cty.Value, bool, hcl.Diag
 	case 1:
 		return cty.DynamicVal, false, hcl.Diagnostics{e.cycle(o, from)}
 	}
+	if e.done != nil && o.inst == nil && e.takeDone(o) {
+		return o.val, true, nil
+	}
 	if len(e.stack) >= maxDepth {
 		return cty.DynamicVal, false, hcl.Diagnostics{newDiag(summaryTooDeep,
 			fmt.Sprintf("Merging %s needs more than %d options, each needing the next; this is not supported.", o.path, maxDepth), from)}
@@ -627,6 +633,9 @@ func (e *evaluator) value(o *optInst, from hcl.Range) (cty.Value, bool, hcl.Diag
 	o.val, o.has, o.diags, o.state = v, has, diags, 2
 	if e.track && o.inst == nil {
 		e.merged(o)
+	}
+	if e.done != nil && o.inst == nil && len(diags) == 0 && has {
+		e.giveDone(o)
 	}
 	return v, has, diags
 }

@@ -55,12 +55,14 @@ func (e *evaluator) prefetch(node *declNode) {
 	}
 	workers = min(workers, runs)
 	owner := make([]int, runs)
+	done := make([]atomic.Pointer[doneOpt], len(e.topOpts))
 	var next atomic.Int64
 	var failed atomic.Bool
 	views := make([]*evaluator, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		v := e.view()
+		v.done = done
 		views[w] = v
 		wg.Go(func() {
 			for !failed.Load() {
@@ -130,4 +132,36 @@ func (e *evaluator) view() *evaluator {
 		v.topOpts[i] = slots[j]
 	}
 	return v
+}
+
+// doneOpt is a top-level option a view merged without any diagnostic,
+// for the other views to take instead of merging it again.
+type doneOpt struct {
+	val cty.Value
+	gen uint64
+	rec reads
+}
+
+// takeDone takes over the value of o when another view merged it.
+func (e *evaluator) takeDone(o *optInst) bool {
+	idx := o.decl.idx
+	d := e.done[idx].Load()
+	if d == nil {
+		return false
+	}
+	o.val, o.has, o.state = d.val, true, 2
+	if e.track {
+		e.gens[idx], e.recs[idx] = d.gen, d.rec
+	}
+	return true
+}
+
+// giveDone offers the value of o, just merged, to the other views.
+func (e *evaluator) giveDone(o *optInst) {
+	idx := o.decl.idx
+	d := &doneOpt{val: o.val}
+	if e.track {
+		d.gen, d.rec = e.gens[idx], e.recs[idx]
+	}
+	e.done[idx].CompareAndSwap(nil, d)
 }
