@@ -3,6 +3,7 @@ package merge
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -166,4 +167,73 @@ func typeName(v cty.Value) string {
 		return "property function " + propOf(v).fn
 	}
 	return t.FriendlyName()
+}
+
+// hcl's texts for an unknown function or variable, and its threshold for
+// suggesting a name.
+const (
+	unknownFunction = "There is no function named "
+	unknownVariable = "There is no variable named "
+	suggestBelow    = 3
+)
+
+// steadySuggestions makes the "Did you mean" of hcl's unknown function and
+// unknown variable errors the same on every run: hcl takes the first
+// close name in the order of a map, so two evaluations of one module could
+// suggest different names. Here the nearest name is suggested, the first
+// in alphabetical order among equally near ones; variables are those a
+// module may use in the scope (name and self in submodule elements).
+func (e *evaluator) steadySuggestions(diags hcl.Diagnostics, sc *scope) {
+	for _, d := range diags {
+		var lead string
+		var names []string
+		switch {
+		case d.Summary == "Call to unknown function" && strings.HasPrefix(d.Detail, unknownFunction):
+			lead = unknownFunction
+			if e.funcNames == nil {
+				for n := range e.base.Functions {
+					e.funcNames = append(e.funcNames, n)
+				}
+				sort.Strings(e.funcNames)
+			}
+			names = e.funcNames
+		case d.Summary == "Unknown variable" && strings.HasPrefix(d.Detail, unknownVariable):
+			lead = unknownVariable
+			names = []string{"arg", "config", "local"}
+			if sc != nil && sc.inst != nil {
+				names = []string{"arg", "config", "local", "name", "self"}
+			}
+		default:
+			continue
+		}
+		quoted, err := strconv.QuotedPrefix(d.Detail[len(lead):])
+		if err != nil {
+			continue
+		}
+		name, _ := strconv.Unquote(quoted)
+		rest := d.Detail[len(lead)+len(quoted):]
+		if !strings.HasPrefix(rest, ".") {
+			continue
+		}
+		rest = strings.TrimPrefix(rest, ".")
+		if strings.HasPrefix(rest, " Did you mean ") {
+			// hcl's suggestion ends at the first "?" after the quoted name.
+			q, err := strconv.QuotedPrefix(strings.TrimPrefix(rest, " Did you mean "))
+			if err != nil {
+				continue
+			}
+			rest = strings.TrimPrefix(strings.TrimPrefix(rest, " Did you mean "+q), "?")
+		}
+		best, pick := suggestBelow, ""
+		for _, n := range names {
+			if dist := levenshtein(name, n); dist < best {
+				best, pick = dist, n
+			}
+		}
+		suggestion := ""
+		if pick != "" {
+			suggestion = fmt.Sprintf(" Did you mean %q?", pick)
+		}
+		d.Detail = lead + quoted + "." + suggestion + rest
+	}
 }

@@ -45,6 +45,8 @@ type evaluator struct {
 	pending []int32  // merged top-level options not kept yet
 
 	done []atomic.Pointer[doneOpt] // of a prefetch view: what the views merged (parallel.go)
+
+	funcNames []string // sorted, see steadySuggestions
 }
 
 // localKey names the value of one local of a module as seen by the
@@ -108,13 +110,20 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 		}
 	}
 	vars := varsOf(x, sc.mod)
-	if len(vars) == 0 {
-		return x.Value(e.base)
+	var v cty.Value
+	var diags hcl.Diagnostics
+	switch {
+	case len(vars) == 0:
+		v, diags = x.Value(e.base)
+	case e.track:
+		v, diags = e.keptExpr(x, sc, vars)
+	default:
+		v, diags = e.evalVars(x, sc, vars)
 	}
-	if e.track {
-		return e.keptExpr(x, sc, vars)
+	if len(diags) > 0 {
+		e.steadySuggestions(diags, sc)
 	}
-	return e.evalVars(x, sc, vars)
+	return v, diags
 }
 
 // evalVars evaluates an expression that reads the variables vars.
