@@ -47,7 +47,9 @@ type Config struct {
 
 // Cache keeps parsed modules for reuse by later evaluations. A file is
 // reused when its bytes are unchanged and it is read from the same file
-// system. It also keeps the declaration trees of recent evaluations and
+// system; a file whose size and modification time are those it had when
+// first read, a time already two seconds old then, is not read again (as
+// cmd/go trusts file hashes). It also keeps the declaration trees of recent evaluations and
 // what each module defines in them, so evaluating many hosts against the
 // same profiles parses, declares and pushes down the profiles once.
 //
