@@ -14,8 +14,8 @@ import (
 
 // memoModules writes a random module set whose options read each other
 // (values, conditions, when blocks, list parts, submodule elements read
-// one option at a time, arg), without cycles, and hosts that import it and
-// change some of its options.
+// one option at a time, an element's own options through self, arg),
+// without cycles, and hosts that import it and change some of its options.
 func memoModules(seed uint64, hosts int) fstest.MapFS {
 	r := rand.New(rand.NewPCG(seed, 7))
 	const mods, per = 4, 5
@@ -67,6 +67,10 @@ option "u" {
   option "y" {
     type    = str
     default = name
+  }
+  option "z" {
+    type    = int
+    default = self.x + 1
   }
 }
 config {
