@@ -162,6 +162,9 @@ type fileStamp struct {
 	mod  time.Time
 }
 
+// same reports whether two stamps are equal (times compared as instants).
+func (s fileStamp) same(t fileStamp) bool { return s.size == t.size && s.mod.Equal(t.mod) }
+
 // stampAge is how much older than the reading of a file its modification
 // time must be for an equal stamp to stand for equal bytes later: a file
 // written again within the clock's granularity of the first write could
@@ -269,7 +272,7 @@ func (c *Config) loadOne(l location) *module {
 		c.Cache.mu.Lock()
 		cf = c.Cache.files[key]
 		c.Cache.mu.Unlock()
-		if cf != nil && cf.trusted && stamped && stamp.size == cf.stamp.size && stamp.mod.Equal(cf.stamp.mod) {
+		if cf != nil && cf.trusted && stamped && stamp.same(cf.stamp) {
 			return cf.mod
 		}
 	}
@@ -287,7 +290,7 @@ func (c *Config) loadOne(l location) *module {
 	nf := &cachedFile{src: src, stamp: stamp,
 		trusted: stamped && !stamp.mod.IsZero() && stamp.mod.Before(readAt.Add(-stampAge))}
 	if cf != nil && bytes.Equal(cf.src, src) {
-		if !stamped || nf.trusted == cf.trusted && stamp.mod.Equal(cf.stamp.mod) {
+		if !stamped || nf.trusted == cf.trusted && stamp.same(cf.stamp) {
 			return cf.mod
 		}
 		nf.src, nf.mod = cf.src, cf.mod

@@ -87,6 +87,36 @@ func (e *evaluator) readAll(r *reads) {
 	}
 }
 
+// readKept records what a kept value read as read by the merge being done.
+func (e *evaluator) readKept(deps []depGen, arg bool) {
+	if e.cur == nil {
+		return
+	}
+	for _, d := range deps {
+		e.readOpt(d.idx)
+	}
+	if arg {
+		e.cur.arg = true
+	}
+}
+
+// stamped returns what r read, each option once with the generation of
+// its value; ready is false while one of them has none yet.
+func (e *evaluator) stamped(r *reads) (deps []depGen, ready bool) {
+	for _, d := range r.deps {
+		if e.gens[d] == 0 {
+			return nil, false
+		}
+	}
+	slices.Sort(r.deps)
+	r.deps = slices.Compact(r.deps)
+	deps = make([]depGen, len(r.deps))
+	for i, d := range r.deps {
+		deps[i] = depGen{idx: d, gen: e.gens[d]}
+	}
+	return deps, true
+}
+
 // ownerOf returns the top-level option holding o.
 func (e *evaluator) ownerOf(o *optInst) int32 {
 	if o.inst == nil {
@@ -221,22 +251,10 @@ func (e *evaluator) keep() {
 	left := e.pending[:0]
 	for _, idx := range e.pending {
 		r := &e.recs[idx]
-		ready := true
-		for _, d := range r.deps {
-			if e.gens[d] == 0 {
-				ready = false
-				break
-			}
-		}
+		deps, ready := e.stamped(r)
 		if !ready {
 			left = append(left, idx)
 			continue
-		}
-		slices.Sort(r.deps)
-		r.deps = slices.Compact(r.deps)
-		deps := make([]depGen, len(r.deps))
-		for i, d := range r.deps {
-			deps[i] = depGen{idx: d, gen: e.gens[d]}
 		}
 		o := e.topOpts[idx]
 		m := &memo{val: o.val, gen: e.gens[idx], defs: o.defs, deps: deps, arg: r.arg}
@@ -310,14 +328,7 @@ func (e *evaluator) keptExpr(x hcl.Expression, sc *scope, vars []hcl.Traversal) 
 			valid = e.gens[d.idx] == d.gen
 		}
 		if valid {
-			if e.cur != nil {
-				for _, d := range m.deps {
-					e.readOpt(d.idx)
-				}
-				if m.arg {
-					e.cur.arg = true
-				}
-			}
+			e.readKept(m.deps, m.arg)
 			return m.val, nil
 		}
 	}
@@ -330,14 +341,11 @@ func (e *evaluator) keptExpr(x hcl.Expression, sc *scope, vars []hcl.Traversal) 
 	if len(diags) > 0 || !v.IsWhollyKnown() || !known && e.decls.nexprs.Load() >= maxExprMemos {
 		return v, diags
 	}
-	m := &exprMemo{val: v, arg: rd.arg, deps: make([]depGen, 0, len(rd.deps))}
-	for _, d := range rd.deps {
-		g := e.gens[d]
-		if g == 0 {
-			return v, diags
-		}
-		m.deps = append(m.deps, depGen{idx: d, gen: g})
+	deps, ready := e.stamped(rd)
+	if !ready {
+		return v, diags
 	}
+	m := &exprMemo{val: v, arg: rd.arg, deps: deps}
 	if m.arg {
 		m.args = e.args
 	}

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -180,19 +181,10 @@ func TestCacheValues(t *testing.T) {
 
 func dumpFS(fsys fstest.MapFS) string {
 	var b strings.Builder
-	for _, name := range sortedKeys(fsys) {
+	for _, name := range slices.Sorted(maps.Keys(fsys)) {
 		fmt.Fprintf(&b, "-- %s --\n%s", name, fsys[name].Data)
 	}
 	return b.String()
-}
-
-func sortedKeys(fsys fstest.MapFS) []string {
-	var out []string
-	for k := range fsys {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // TestCacheValuesConcurrent evaluates hosts and arguments on several

@@ -14,8 +14,9 @@ const maxDeclSets = 8
 // declSet is the declaration tree of a list of modules, kept by a Cache
 // with what each module defines in it: a later evaluation over the same
 // option blocks declares nothing again, and pushes down only the modules
-// it has not met. A declSet is never changed once built, but for defs,
-// which its Cache's mutex guards.
+// it has not met. A declSet's tree is never changed once built; defs is
+// guarded by its Cache's mutex, and the kept values (memos, exprs) are
+// safe for concurrent use on their own.
 type declSet struct {
 	mods   []*module // the modules with option blocks, in declaration order
 	top    *declNode
