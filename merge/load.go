@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
+	"github.com/strata-build/strata/internal/hclfast"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -248,7 +249,7 @@ func parse(l location, src []byte) (*hcl.File, hcl.Diagnostics) {
 	if strings.HasSuffix(l.name, ".json") || strings.HasSuffix(l.name, ".json>") {
 		return hcljson.Parse(src, l.name)
 	}
-	return hclsyntax.ParseConfig(src, l.name, hcl.Pos{Line: 1, Column: 1})
+	return hclfast.ParseConfig(src, l.name)
 }
 
 // loadOne reads, parses and takes apart one module, or takes it from the

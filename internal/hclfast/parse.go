@@ -1,0 +1,608 @@
+package hclfast
+
+import (
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// ParseConfig parses src, the contents of the file filename, as
+// hclsyntax.ParseConfig(src, filename, hcl.InitialPos) does, and returns
+// what it returns (see the package documentation for the Nav field).
+// It is safe for concurrent use.
+func ParseConfig(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
+	if f, ok := parseSubset(src, filename); ok {
+		return f, nil
+	}
+	return hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+}
+
+// parsers keeps parsers, with their token buffers, between files.
+var parsers = sync.Pool{New: func() any { return new(parser) }}
+
+// parseSubset parses src with the subset parser, reporting false when the
+// file is outside the subset or has an error.
+func parseSubset(src []byte, filename string) (f *hcl.File, ok bool) {
+	p := parsers.Get().(*parser)
+	defer func() {
+		if r := recover(); r != nil {
+			if _, isBail := r.(bailout); !isBail {
+				panic(r)
+			}
+			f, ok = nil, false
+		}
+		p.src, p.filename = nil, ""
+		p.toks = p.toks[:0]
+		parsers.Put(p)
+	}()
+	toks, lexed := lex(src, p.toks[:0])
+	p.toks = toks
+	if !lexed {
+		return nil, false
+	}
+	p.src, p.filename, p.next, p.newlines = src, filename, 0, true
+	body := p.body(kEOF)
+	return &hcl.File{Body: body, Bytes: src}, true
+}
+
+// bailout is what the parser panics with to give up on a file; parseSubset
+// recovers it, as go/parser and text/template do with theirs.
+type bailout struct{}
+
+// parser is a recursive-descent parser for the subset, a copy in
+// behaviour of hclsyntax's parser on valid input: its functions follow
+// the structure of hclsyntax's, so that each node gets the ranges
+// hclsyntax gives it, and it gives up wherever hclsyntax would report an
+// error or parse something outside the subset.
+type parser struct {
+	src      []byte
+	filename string
+	toks     []token
+	next     int  // index of the next token to read
+	newlines bool // whether newlines are tokens here (hclsyntax's stack top)
+}
+
+func (p *parser) fail() { panic(bailout{}) }
+
+// peekAt returns the next token (skipping newlines where they are not
+// tokens) and the index after it.
+func (p *parser) peekAt() (token, int) {
+	for i := p.next; i < len(p.toks); i++ {
+		t := p.toks[i]
+		if t.kind == kNewline && !p.newlines {
+			continue
+		}
+		return t, i + 1
+	}
+	return p.toks[len(p.toks)-1], len(p.toks)
+}
+
+func (p *parser) peek() token {
+	t, _ := p.peekAt()
+	return t
+}
+
+func (p *parser) read() token {
+	t, next := p.peekAt()
+	p.next = next
+	return t
+}
+
+// prevRange is the range of the token read last, or of the next one
+// before any was read.
+func (p *parser) prevRange() hcl.Range {
+	if p.next == 0 {
+		return p.rng(p.peek())
+	}
+	return p.rng(p.toks[p.next-1])
+}
+
+func (p *parser) pos(line, col, byt int32) hcl.Pos {
+	return hcl.Pos{Line: int(line), Column: int(col), Byte: int(byt)}
+}
+
+// rng is a token's range: a newline (or line comment) ends at the start
+// of the next line, any other token on its own line.
+func (p *parser) rng(t token) hcl.Range {
+	end := p.pos(t.line, t.col+t.end-t.start, t.end)
+	if t.kind == kNewline {
+		end = p.pos(t.line+1, 1, t.end)
+	}
+	return hcl.Range{Filename: p.filename, Start: p.pos(t.line, t.col, t.start), End: end}
+}
+
+func (p *parser) text(t token) string { return string(p.src[t.start:t.end]) }
+
+// str is the value of a quoted string token and the range of its content.
+func (p *parser) str(t token) (string, hcl.Range) {
+	r := hcl.Range{
+		Filename: p.filename,
+		Start:    p.pos(t.line, t.col+1, t.start+1),
+		End:      p.pos(t.line, t.col+t.end-t.start-1, t.end-1),
+	}
+	content := p.src[t.start+1 : t.end-1]
+	if len(content) == 0 {
+		// hclsyntax places an empty string's one part after its quotes.
+		end := p.pos(t.line, t.col+2, t.end)
+		return "", hcl.Range{Filename: p.filename, Start: end, End: end}
+	}
+	if !t.esc {
+		return string(content), r
+	}
+	s, diags := hclsyntax.ParseStringLiteralToken(hclsyntax.Token{Type: hclsyntax.TokenQuotedLit, Bytes: content, Range: r})
+	if diags.HasErrors() {
+		p.fail()
+	}
+	return s, r
+}
+
+// body parses the items of a body up to its end token: a file's body
+// (end kEOF) or a block's (kCBrace, its opening brace just read).
+func (p *parser) body(end kind) *hclsyntax.Body {
+	start := p.prevRange()
+	attrs := hclsyntax.Attributes{}
+	blocks := hclsyntax.Blocks{}
+	var endRange hcl.Range
+	for {
+		next := p.peek()
+		if next.kind == end {
+			endRange = p.rng(next)
+			p.read()
+			break
+		}
+		switch next.kind {
+		case kNewline:
+			p.read()
+		case kIdent:
+			ident := p.read()
+			switch p.peek().kind {
+			case kEqual:
+				a := p.attribute(ident, false)
+				if _, dup := attrs[a.Name]; dup {
+					p.fail()
+				}
+				attrs[a.Name] = a
+			case kString, kOBrace, kIdent:
+				blocks = append(blocks, p.block(ident))
+			default:
+				p.fail()
+			}
+		default:
+			p.fail()
+		}
+	}
+	return &hclsyntax.Body{
+		Attributes: attrs,
+		Blocks:     blocks,
+		SrcRange:   hcl.RangeBetween(start, endRange),
+		EndRange:   hcl.Range{Filename: endRange.Filename, Start: endRange.End, End: endRange.End},
+	}
+}
+
+// attribute parses the rest of an attribute after its name; one in a
+// single-line block does not end with a newline.
+func (p *parser) attribute(ident token, singleLine bool) *hclsyntax.Attribute {
+	eq := p.read()
+	expr := p.expr()
+	endRange := p.prevRange()
+	if !singleLine {
+		if end := p.peek(); end.kind != kNewline && end.kind != kEOF {
+			p.fail()
+		}
+		p.read()
+	}
+	nameRange := p.rng(ident)
+	return &hclsyntax.Attribute{
+		Name:        p.text(ident),
+		Expr:        expr,
+		SrcRange:    hcl.RangeBetween(nameRange, endRange),
+		NameRange:   nameRange,
+		EqualsRange: p.rng(eq),
+	}
+}
+
+// block parses the rest of a block after its type.
+func (p *parser) block(ident token) *hclsyntax.Block {
+	var labels []string
+	var labelRanges []hcl.Range
+	var open token
+labels:
+	for {
+		t := p.peek()
+		switch t.kind {
+		case kOBrace:
+			open = p.read()
+			break labels
+		case kString:
+			p.read()
+			s, _ := p.str(t)
+			labels = append(labels, s)
+			labelRanges = append(labelRanges, p.rng(t))
+		case kIdent:
+			p.read()
+			labels = append(labels, p.text(t))
+			labelRanges = append(labelRanges, p.rng(t))
+		default:
+			p.fail()
+		}
+	}
+	var body *hclsyntax.Body
+	switch p.peek().kind {
+	case kNewline, kEOF, kCBrace:
+		body = p.body(kCBrace)
+	default:
+		// A one-line block holding one attribute: foo { bar = baz }.
+		ident := p.read()
+		if ident.kind != kIdent || p.peek().kind != kEqual {
+			p.fail()
+		}
+		a := p.attribute(ident, true)
+		body = &hclsyntax.Body{
+			Attributes: hclsyntax.Attributes{a.Name: a},
+			SrcRange:   a.SrcRange,
+			EndRange:   hcl.Range{Filename: a.SrcRange.Filename, Start: a.SrcRange.End, End: a.SrcRange.End},
+		}
+		if p.peek().kind != kCBrace {
+			p.fail()
+		}
+		p.read()
+	}
+	closeRange := p.prevRange()
+	if eol := p.peek(); eol.kind != kNewline && eol.kind != kEOF {
+		p.fail()
+	}
+	p.read()
+	return &hclsyntax.Block{
+		Type:            p.text(ident),
+		Labels:          labels,
+		Body:            body,
+		TypeRange:       p.rng(ident),
+		LabelRanges:     labelRanges,
+		OpenBraceRange:  p.rng(open),
+		CloseBraceRange: closeRange,
+	}
+}
+
+// expr parses an expression: hclsyntax's ParseExpression, whose top is
+// the conditional operator.
+func (p *parser) expr() hclsyntax.Expression {
+	start := p.rng(p.peek())
+	cond := p.binary(0)
+	if p.peek().kind != kQuestion {
+		return cond
+	}
+	p.read()
+	t := p.expr()
+	if p.peek().kind != kColon {
+		p.fail()
+	}
+	p.read()
+	f := p.expr()
+	return &hclsyntax.ConditionalExpr{
+		Condition:   cond,
+		TrueResult:  t,
+		FalseResult: f,
+		SrcRange:    hcl.RangeBetween(start, f.Range()),
+	}
+}
+
+// levels is the number of binary precedence levels.
+const levels = 6
+
+// binaryOp is the operation of a token at a precedence level (0 binds
+// least), or nil.
+func binaryOp(level int, k kind) *hclsyntax.Operation {
+	switch level {
+	case 0:
+		if k == kOr {
+			return hclsyntax.OpLogicalOr
+		}
+	case 1:
+		if k == kAnd {
+			return hclsyntax.OpLogicalAnd
+		}
+	case 2:
+		switch k {
+		case kEqualOp:
+			return hclsyntax.OpEqual
+		case kNotEqual:
+			return hclsyntax.OpNotEqual
+		}
+	case 3:
+		switch k {
+		case kGreater:
+			return hclsyntax.OpGreaterThan
+		case kGreaterEq:
+			return hclsyntax.OpGreaterThanOrEqual
+		case kLess:
+			return hclsyntax.OpLessThan
+		case kLessEq:
+			return hclsyntax.OpLessThanOrEqual
+		}
+	case 4:
+		switch k {
+		case kPlus:
+			return hclsyntax.OpAdd
+		case kMinus:
+			return hclsyntax.OpSubtract
+		}
+	case 5:
+		switch k {
+		case kStar:
+			return hclsyntax.OpMultiply
+		case kSlash:
+			return hclsyntax.OpDivide
+		case kPercent:
+			return hclsyntax.OpModulo
+		}
+	}
+	return nil
+}
+
+// binary parses the operators of one precedence level and above, left
+// associative within a level.
+func (p *parser) binary(level int) hclsyntax.Expression {
+	if level == levels {
+		return p.traversals(p.term())
+	}
+	lhs := p.binary(level + 1)
+	var op *hclsyntax.Operation
+	var rhs hclsyntax.Expression
+	for {
+		next := binaryOp(level, p.peek().kind)
+		if next == nil {
+			break
+		}
+		if op != nil {
+			lhs = &hclsyntax.BinaryOpExpr{LHS: lhs, Op: op, RHS: rhs, SrcRange: hcl.RangeBetween(lhs.Range(), rhs.Range())}
+		}
+		op = next
+		p.read()
+		rhs = p.binary(level + 1)
+	}
+	if op == nil {
+		return lhs
+	}
+	return &hclsyntax.BinaryOpExpr{LHS: lhs, Op: op, RHS: rhs, SrcRange: hcl.RangeBetween(lhs.Range(), rhs.Range())}
+}
+
+// traversals parses the attribute steps and indexes after a term.
+func (p *parser) traversals(from hclsyntax.Expression) hclsyntax.Expression {
+	ret := from
+	for {
+		switch p.peek().kind {
+		case kDot:
+			dot := p.read()
+			name := p.peek()
+			if name.kind != kIdent {
+				p.fail() // a legacy index, a splat or an error
+			}
+			p.read()
+			r := hcl.RangeBetween(p.rng(dot), p.rng(name))
+			ret = relative(ret, hcl.TraverseAttr{Name: p.text(name), SrcRange: r}, r)
+		case kOBrack:
+			open := p.read()
+			if p.peek().kind == kStar {
+				p.fail() // a splat
+			}
+			saved := p.newlines
+			p.newlines = false
+			key := p.expr()
+			closing := p.read()
+			if closing.kind != kCBrack {
+				p.fail()
+			}
+			p.newlines = saved
+			r := hcl.RangeBetween(p.rng(open), p.rng(closing))
+			if lit, ok := key.(*hclsyntax.LiteralValueExpr); ok {
+				ret = relative(ret, hcl.TraverseIndex{Key: lit.Val, SrcRange: r}, r)
+			} else if tmpl, ok := key.(*hclsyntax.TemplateExpr); ok && tmpl.IsStringLiteral() {
+				v, _ := tmpl.Value(nil)
+				ret = relative(ret, hcl.TraverseIndex{Key: v, SrcRange: r}, r)
+			} else {
+				ret = &hclsyntax.IndexExpr{
+					Collection:   ret,
+					Key:          key,
+					SrcRange:     hcl.RangeBetween(from.Range(), r),
+					OpenRange:    p.rng(open),
+					BracketRange: r,
+				}
+			}
+		default:
+			return ret
+		}
+	}
+}
+
+// relative adds a step to a traversal, or starts a relative traversal
+// from an expression that is not one.
+func relative(expr hclsyntax.Expression, step hcl.Traverser, r hcl.Range) hclsyntax.Expression {
+	switch e := expr.(type) {
+	case *hclsyntax.ScopeTraversalExpr:
+		e.Traversal = append(e.Traversal, step)
+		e.SrcRange = hcl.RangeBetween(e.SrcRange, r)
+		return e
+	case *hclsyntax.RelativeTraversalExpr:
+		e.Traversal = append(e.Traversal, step)
+		e.SrcRange = hcl.RangeBetween(e.SrcRange, r)
+		return e
+	}
+	return &hclsyntax.RelativeTraversalExpr{Source: expr, Traversal: hcl.Traversal{step}, SrcRange: hcl.RangeBetween(expr.Range(), r)}
+}
+
+// term parses an expression term.
+func (p *parser) term() hclsyntax.Expression {
+	t := p.peek()
+	switch t.kind {
+	case kOParen:
+		p.read()
+		saved := p.newlines
+		p.newlines = false
+		e := p.expr()
+		if p.peek().kind != kCParen {
+			p.fail()
+		}
+		closing := p.read()
+		p.newlines = saved
+		return &hclsyntax.ParenthesesExpr{Expression: e, SrcRange: hcl.RangeBetween(p.rng(t), p.rng(closing))}
+	case kNumber:
+		p.read()
+		v, err := cty.ParseNumberVal(p.text(t))
+		if err != nil {
+			p.fail()
+		}
+		return &hclsyntax.LiteralValueExpr{Val: v, SrcRange: p.rng(t)}
+	case kIdent:
+		p.read()
+		if p.peek().kind == kOParen {
+			return p.call(t)
+		}
+		r := p.rng(t)
+		switch name := p.text(t); name {
+		case "true":
+			return &hclsyntax.LiteralValueExpr{Val: cty.True, SrcRange: r}
+		case "false":
+			return &hclsyntax.LiteralValueExpr{Val: cty.False, SrcRange: r}
+		case "null":
+			return &hclsyntax.LiteralValueExpr{Val: cty.NullVal(cty.DynamicPseudoType), SrcRange: r}
+		default:
+			return &hclsyntax.ScopeTraversalExpr{Traversal: hcl.Traversal{hcl.TraverseRoot{Name: name, SrcRange: r}}, SrcRange: r}
+		}
+	case kString:
+		p.read()
+		s, r := p.str(t)
+		return &hclsyntax.TemplateExpr{
+			Parts:    []hclsyntax.Expression{&hclsyntax.LiteralValueExpr{Val: cty.StringVal(s), SrcRange: r}},
+			SrcRange: p.rng(t),
+		}
+	case kMinus, kBang:
+		p.read()
+		op := hclsyntax.OpNegate
+		if t.kind == kBang {
+			op = hclsyntax.OpLogicalNot
+		}
+		operand := p.traversals(p.term())
+		return &hclsyntax.UnaryOpExpr{Op: op, Val: operand, SrcRange: hcl.RangeBetween(p.rng(t), operand.Range()), SymbolRange: p.rng(t)}
+	case kOBrack:
+		return p.tuple()
+	case kOBrace:
+		return p.object()
+	}
+	p.fail()
+	return nil
+}
+
+// isFor reports whether t is the keyword of a for expression.
+func (p *parser) isFor(t token) bool {
+	return t.kind == kIdent && t.end-t.start == 3 && string(p.src[t.start:t.end]) == "for"
+}
+
+// call parses the rest of a function call after its name.
+func (p *parser) call(name token) hclsyntax.Expression {
+	open := p.read()
+	saved := p.newlines
+	p.newlines = false
+	var args []hclsyntax.Expression
+	var closing token
+	for {
+		if p.peek().kind == kCParen {
+			closing = p.read()
+			break
+		}
+		args = append(args, p.expr())
+		sep := p.read()
+		if sep.kind == kCParen {
+			closing = sep
+			break
+		}
+		if sep.kind != kComma {
+			p.fail() // an expanded argument or an error
+		}
+		if p.peek().kind == kCParen {
+			closing = p.read()
+			break
+		}
+	}
+	p.newlines = saved
+	return &hclsyntax.FunctionCallExpr{
+		Name:            p.text(name),
+		Args:            args,
+		NameRange:       p.rng(name),
+		OpenParenRange:  p.rng(open),
+		CloseParenRange: p.rng(closing),
+	}
+}
+
+// tuple parses a tuple constructor.
+func (p *parser) tuple() hclsyntax.Expression {
+	open := p.read()
+	saved := p.newlines
+	p.newlines = false
+	if p.isFor(p.peek()) {
+		p.fail()
+	}
+	var exprs []hclsyntax.Expression
+	var closing token
+	for {
+		if p.peek().kind == kCBrack {
+			closing = p.read()
+			break
+		}
+		exprs = append(exprs, p.expr())
+		next := p.peek()
+		if next.kind == kCBrack {
+			closing = p.read()
+			break
+		}
+		if next.kind != kComma {
+			p.fail()
+		}
+		p.read()
+	}
+	p.newlines = saved
+	return &hclsyntax.TupleConsExpr{Exprs: exprs, SrcRange: hcl.RangeBetween(p.rng(open), p.rng(closing)), OpenRange: p.rng(open)}
+}
+
+// object parses an object constructor, where newlines separate items.
+func (p *parser) object() hclsyntax.Expression {
+	open := p.read()
+	saved := p.newlines
+	p.newlines = false
+	if p.isFor(p.peek()) {
+		p.fail()
+	}
+	p.newlines = true
+	var items []hclsyntax.ObjectConsItem
+	var closing token
+	for {
+		next := p.peek()
+		if next.kind == kNewline {
+			p.read()
+			continue
+		}
+		if next.kind == kCBrace {
+			closing = p.read()
+			break
+		}
+		key := &hclsyntax.ObjectConsKeyExpr{ForceNonLiteral: next.kind == kOParen}
+		key.Wrapped = p.expr()
+		if k := p.peek().kind; k != kEqual && k != kColon {
+			p.fail()
+		}
+		p.read()
+		items = append(items, hclsyntax.ObjectConsItem{KeyExpr: key, ValueExpr: p.expr()})
+		next = p.peek()
+		if next.kind == kCBrace {
+			closing = p.read()
+			break
+		}
+		if next.kind != kComma && next.kind != kNewline {
+			p.fail()
+		}
+		p.read()
+	}
+	p.newlines = saved
+	return &hclsyntax.ObjectConsExpr{Items: items, SrcRange: hcl.RangeBetween(p.rng(open), p.rng(closing)), OpenRange: p.rng(open)}
+}
