@@ -6,8 +6,8 @@ import "bytes"
 type kind uint8
 
 const (
-	kEOF kind = iota
-	kNewline // a newline, or a line comment with the newline that ends it
+	kEOF     kind = iota
+	kNewline      // a newline, or a line comment with the newline that ends it
 	kIdent
 	kNumber
 	kString // a whole quoted string, both quotes included

@@ -33,7 +33,7 @@ func parseSubset(src []byte, filename string) (f *hcl.File, ok bool) {
 			}
 			f, ok = nil, false
 		}
-		p.src, p.filename = nil, ""
+		p.src, p.filename, p.text = nil, "", ""
 		p.toks = p.toks[:0]
 		parsers.Put(p)
 	}()
@@ -43,6 +43,7 @@ func parseSubset(src []byte, filename string) (f *hcl.File, ok bool) {
 		return nil, false
 	}
 	p.src, p.filename, p.next, p.newlines = src, filename, 0, true
+	p.text = string(src)
 	body := p.body(kEOF)
 	return &hcl.File{Body: body, Bytes: src}, true
 }
@@ -58,6 +59,7 @@ type bailout struct{}
 // error or parse something outside the subset.
 type parser struct {
 	src      []byte
+	text     string // src as a string: names and strings are its substrings
 	filename string
 	toks     []token
 	next     int  // index of the next token to read
@@ -113,7 +115,8 @@ func (p *parser) rng(t token) hcl.Range {
 	return hcl.Range{Filename: p.filename, Start: p.pos(t.line, t.col, t.start), End: end}
 }
 
-func (p *parser) text(t token) string { return string(p.src[t.start:t.end]) }
+// name is the text of a token.
+func (p *parser) name(t token) string { return p.text[t.start:t.end] }
 
 // str is the value of a quoted string token and the range of its content.
 func (p *parser) str(t token) (string, hcl.Range) {
@@ -129,7 +132,7 @@ func (p *parser) str(t token) (string, hcl.Range) {
 		return "", hcl.Range{Filename: p.filename, Start: end, End: end}
 	}
 	if !t.esc {
-		return string(content), r
+		return p.text[t.start+1 : t.end-1], r
 	}
 	s, diags := hclsyntax.ParseStringLiteralToken(hclsyntax.Token{Type: hclsyntax.TokenQuotedLit, Bytes: content, Range: r})
 	if diags.HasErrors() {
@@ -195,7 +198,7 @@ func (p *parser) attribute(ident token, singleLine bool) *hclsyntax.Attribute {
 	}
 	nameRange := p.rng(ident)
 	return &hclsyntax.Attribute{
-		Name:        p.text(ident),
+		Name:        p.name(ident),
 		Expr:        expr,
 		SrcRange:    hcl.RangeBetween(nameRange, endRange),
 		NameRange:   nameRange,
@@ -222,7 +225,7 @@ labels:
 			labelRanges = append(labelRanges, p.rng(t))
 		case kIdent:
 			p.read()
-			labels = append(labels, p.text(t))
+			labels = append(labels, p.name(t))
 			labelRanges = append(labelRanges, p.rng(t))
 		default:
 			p.fail()
@@ -255,7 +258,7 @@ labels:
 	}
 	p.read()
 	return &hclsyntax.Block{
-		Type:            p.text(ident),
+		Type:            p.name(ident),
 		Labels:          labels,
 		Body:            body,
 		TypeRange:       p.rng(ident),
@@ -381,7 +384,7 @@ func (p *parser) traversals(from hclsyntax.Expression) hclsyntax.Expression {
 			}
 			p.read()
 			r := hcl.RangeBetween(p.rng(dot), p.rng(name))
-			ret = relative(ret, hcl.TraverseAttr{Name: p.text(name), SrcRange: r}, r)
+			ret = relative(ret, hcl.TraverseAttr{Name: p.name(name), SrcRange: r}, r)
 		case kOBrack:
 			open := p.read()
 			if p.peek().kind == kStar {
@@ -449,7 +452,7 @@ func (p *parser) term() hclsyntax.Expression {
 		return &hclsyntax.ParenthesesExpr{Expression: e, SrcRange: hcl.RangeBetween(p.rng(t), p.rng(closing))}
 	case kNumber:
 		p.read()
-		v, err := cty.ParseNumberVal(p.text(t))
+		v, err := cty.ParseNumberVal(p.name(t))
 		if err != nil {
 			p.fail()
 		}
@@ -460,7 +463,7 @@ func (p *parser) term() hclsyntax.Expression {
 			return p.call(t)
 		}
 		r := p.rng(t)
-		switch name := p.text(t); name {
+		switch name := p.name(t); name {
 		case "true":
 			return &hclsyntax.LiteralValueExpr{Val: cty.True, SrcRange: r}
 		case "false":
@@ -468,7 +471,9 @@ func (p *parser) term() hclsyntax.Expression {
 		case "null":
 			return &hclsyntax.LiteralValueExpr{Val: cty.NullVal(cty.DynamicPseudoType), SrcRange: r}
 		default:
-			return &hclsyntax.ScopeTraversalExpr{Traversal: hcl.Traversal{hcl.TraverseRoot{Name: name, SrcRange: r}}, SrcRange: r}
+			trav := make(hcl.Traversal, 1, 1+p.steps())
+			trav[0] = hcl.TraverseRoot{Name: name, SrcRange: r}
+			return &hclsyntax.ScopeTraversalExpr{Traversal: trav, SrcRange: r}
 		}
 	case kString:
 		p.read()
@@ -492,6 +497,16 @@ func (p *parser) term() hclsyntax.Expression {
 	}
 	p.fail()
 	return nil
+}
+
+// steps counts the attribute steps (.name) right after the token read
+// last, to size a traversal.
+func (p *parser) steps() int {
+	n := 0
+	for i := p.next; i+1 < len(p.toks) && p.toks[i].kind == kDot && p.toks[i+1].kind == kIdent; i += 2 {
+		n++
+	}
+	return n
 }
 
 // isFor reports whether t is the keyword of a for expression.
@@ -527,7 +542,7 @@ func (p *parser) call(name token) hclsyntax.Expression {
 	}
 	p.newlines = saved
 	return &hclsyntax.FunctionCallExpr{
-		Name:            p.text(name),
+		Name:            p.name(name),
 		Args:            args,
 		NameRange:       p.rng(name),
 		OpenParenRange:  p.rng(open),
