@@ -272,7 +272,7 @@ labels:
 // the conditional operator.
 func (p *parser) expr() hclsyntax.Expression {
 	start := p.rng(p.peek())
-	cond := p.binary(0)
+	cond := p.binary(p.operand(), 0)
 	if p.peek().kind != kQuestion {
 		return cond
 	}
@@ -291,85 +291,65 @@ func (p *parser) expr() hclsyntax.Expression {
 	}
 }
 
-// levels is the number of binary precedence levels.
-const levels = 6
-
-// binaryOp is the operation of a token at a precedence level (0 binds
-// least), or nil.
-func binaryOp(level int, k kind) *hclsyntax.Operation {
-	switch level {
-	case 0:
-		if k == kOr {
-			return hclsyntax.OpLogicalOr
-		}
-	case 1:
-		if k == kAnd {
-			return hclsyntax.OpLogicalAnd
-		}
-	case 2:
-		switch k {
-		case kEqualOp:
-			return hclsyntax.OpEqual
-		case kNotEqual:
-			return hclsyntax.OpNotEqual
-		}
-	case 3:
-		switch k {
-		case kGreater:
-			return hclsyntax.OpGreaterThan
-		case kGreaterEq:
-			return hclsyntax.OpGreaterThanOrEqual
-		case kLess:
-			return hclsyntax.OpLessThan
-		case kLessEq:
-			return hclsyntax.OpLessThanOrEqual
-		}
-	case 4:
-		switch k {
-		case kPlus:
-			return hclsyntax.OpAdd
-		case kMinus:
-			return hclsyntax.OpSubtract
-		}
-	case 5:
-		switch k {
-		case kStar:
-			return hclsyntax.OpMultiply
-		case kSlash:
-			return hclsyntax.OpDivide
-		case kPercent:
-			return hclsyntax.OpModulo
-		}
+// binaryOp is the operation of a binary operator token and its
+// precedence level (0 binds least), or nil.
+func binaryOp(k kind) (*hclsyntax.Operation, int) {
+	switch k {
+	case kOr:
+		return hclsyntax.OpLogicalOr, 0
+	case kAnd:
+		return hclsyntax.OpLogicalAnd, 1
+	case kEqualOp:
+		return hclsyntax.OpEqual, 2
+	case kNotEqual:
+		return hclsyntax.OpNotEqual, 2
+	case kGreater:
+		return hclsyntax.OpGreaterThan, 3
+	case kGreaterEq:
+		return hclsyntax.OpGreaterThanOrEqual, 3
+	case kLess:
+		return hclsyntax.OpLessThan, 3
+	case kLessEq:
+		return hclsyntax.OpLessThanOrEqual, 3
+	case kPlus:
+		return hclsyntax.OpAdd, 4
+	case kMinus:
+		return hclsyntax.OpSubtract, 4
+	case kStar:
+		return hclsyntax.OpMultiply, 5
+	case kSlash:
+		return hclsyntax.OpDivide, 5
+	case kPercent:
+		return hclsyntax.OpModulo, 5
 	}
-	return nil
+	return nil, 0
 }
 
-// binary parses the operators of one precedence level and above, left
-// associative within a level.
-func (p *parser) binary(level int) hclsyntax.Expression {
-	if level == levels {
-		return p.traversals(p.term())
-	}
-	lhs := p.binary(level + 1)
-	var op *hclsyntax.Operation
-	var rhs hclsyntax.Expression
+// binary parses the binary operators of level min and above that follow
+// lhs. hclsyntax descends through one function per level, each left
+// associative; climbing the levels from lhs builds the same tree while
+// looking at the next token once, not once per level.
+func (p *parser) binary(lhs hclsyntax.Expression, min int) hclsyntax.Expression {
 	for {
-		next := binaryOp(level, p.peek().kind)
-		if next == nil {
-			break
+		op, level := binaryOp(p.peek().kind)
+		if op == nil || level < min {
+			return lhs
 		}
-		if op != nil {
-			lhs = &hclsyntax.BinaryOpExpr{LHS: lhs, Op: op, RHS: rhs, SrcRange: hcl.RangeBetween(lhs.Range(), rhs.Range())}
-		}
-		op = next
 		p.read()
-		rhs = p.binary(level + 1)
+		rhs := p.operand()
+		for {
+			next, nextLevel := binaryOp(p.peek().kind)
+			if next == nil || nextLevel <= level {
+				break
+			}
+			rhs = p.binary(rhs, level+1)
+		}
+		lhs = &hclsyntax.BinaryOpExpr{LHS: lhs, Op: op, RHS: rhs, SrcRange: hcl.RangeBetween(lhs.Range(), rhs.Range())}
 	}
-	if op == nil {
-		return lhs
-	}
-	return &hclsyntax.BinaryOpExpr{LHS: lhs, Op: op, RHS: rhs, SrcRange: hcl.RangeBetween(lhs.Range(), rhs.Range())}
 }
+
+// operand parses a term and the traversals after it.
+func (p *parser) operand() hclsyntax.Expression { return p.traversals(p.term()) }
 
 // traversals parses the attribute steps and indexes after a term.
 func (p *parser) traversals(from hclsyntax.Expression) hclsyntax.Expression {
@@ -488,7 +468,7 @@ func (p *parser) term() hclsyntax.Expression {
 		if t.kind == kBang {
 			op = hclsyntax.OpLogicalNot
 		}
-		operand := p.traversals(p.term())
+		operand := p.operand()
 		return &hclsyntax.UnaryOpExpr{Op: op, Val: operand, SrcRange: hcl.RangeBetween(p.rng(t), operand.Range()), SymbolRange: p.rng(t)}
 	case kOBrack:
 		return p.tuple()

@@ -69,6 +69,7 @@ func TestParseConfig(t *testing.T) {
 		{"tuples", "a = []\nb = [1, 2,]\nc = [\n  \"x\",\n  [y]\n]\n", true},
 		{"objects", "a = {}\nb = { x = 1, y = \"z\" }\nc = {\n  x = 1\n  \"y\" = 2\n  (z) = 3\n  w: 4,\n}\n", true},
 		{"operators", "a = !x && y || z == 1 != w < 2 <= 3 > 4 >= 5 + 6 - 7 * 8 / 9 % 10\nb = -x.y\n", true},
+		{"precedence", "a = 1 * 2 + 3 * 4 - 5 / 6 % 7 == 8 && 9 < 10 || 11\nb = x || y && z || w\nc = 1 - 2 - 3 + 4\nd = -1 * -2\ne = !x == y\nf = a < b == c > d\n", true},
 		{"conditional", "a = x ? 1 : y ? 2 : 3\n", true},
 		{"parentheses", "a = (1 + 2) * 3\nb = (\n  x\n)\n", true},
 		{"blocks", "option \"a.b\" {\n  type = int\n}\nconfig {\n  services {\n    x \"y\" z {\n    }\n  }\n}\n", true},
