@@ -6,11 +6,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -108,70 +105,27 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 
 // The garbage collection policy of strata eval. An evaluation is a short
 // process whose live heap only grows (modules, their syntax, the merged
-// values) while it allocates several times that in temporaries, and a
-// collection costs CPU in proportion to the live heap (at 2000x10, some
-// 250 ms for 200 MB). So collections should be few, and come while the
-// live heap is small, under a memory ceiling that suits the size of the
-// job, which is not known until the modules are loaded.
+// values) while it allocates about as much again in temporaries, and a
+// collection costs CPU in proportion to the live heap. strata eval runs
+// with GOGC=200 (gcPercent): the heap may grow to three times what the
+// last collection left live, so there are few collections and the
+// memory stays proportional to the live heap.
 //
-// tuneGC therefore turns heap-growth collection off (gcPercent) and
-// collects only at a memory limit (runtime/debug.SetMemoryLimit), which
-// it moves after every collection, once the live heap is known:
+// Measured on scripts/bench-eval's module sets (100, 2000 and 10000
+// modules of 10 options) within the budget of issue #2, half of Nix's
+// peak memory (41, 396 and 1900 MiB), alternating runs on a shared
+// 2-core machine: against the runtime's default (GOGC=100), 2000 modules
+// mark 221 instead of 513 MB in 5 instead of 11 collections; against
+// the policy used before (collector off, collections at a memory limit
+// moved to max(24 MiB, min(6*live, 360 MiB), 2*live-45 MiB) after each),
+// which suited the old parser's 1 GB of garbage, CPU is 1.60 s against
+// 1.75 s at 2000 modules and 9.6 s against 11.5 s at 10000 (8
+// collections marking 1.1 instead of 2.7 GB), the same at 100; peaks
+// 25, 349 and 1684 MiB against 26, 350 and 1441. GOGC=150 and 300 did
+// no better at 2000 modules.
 //
-//	limit = max(gcFloor, min(gcGrowth*live, gcSoftLimit), 2*live - gcSlack)
-//
-// A small configuration is collected at gcFloor, then at gcGrowth times
-// its live heap, so it stays small (100 modules of 10 options: about
-// 35 MiB at peak). One of a few thousand modules spends most of its run
-// under the fixed gcSoftLimit and is collected a handful of times, not
-// each time its heap doubles (2000 modules: 9 collections instead of 15
-// with GOGC=200 under the same limit, about a sixth less marking). Past
-// (gcSoftLimit+gcSlack)/2 of live data (202 MiB) the limit follows the
-// live heap and tends to twice it, so the collector never runs without
-// pause on a heap just under a fixed limit: after a collection there is
-// always room for at least 3/4 of the live heap, as with GOGC=75 at
-// worst. The limit never goes down during a run.
-//
-// The numbers are measured on scripts/bench-eval's module sets (100,
-// 2000 and 10000 modules) within the budget of issue #2, half of Nix's
-// peak memory: 41, 396 and 1900 MiB. Among the policies tried (GOGC=100;
-// GOGC=200 under a limit of max(360 MiB, 2*live); no collection below
-// 360 MiB, which a small configuration cannot afford; growth 4, 6 or 8;
-// soft limit 360 or 376 MiB; 1.75*live or 2*live past it) these keep
-// every scale within the budget with room to spare and mark about the
-// least at 2000 modules; among the policies that do, the CPU times differ
-// by less than the noise of a shared machine. At 2000 modules the peak is
-// about gcSoftLimit plus 10 MiB while the live heap stays below 202 MiB
-// (it peaks near 200 MB mid-run, when the merge runs on all processors):
-// without gcSlack, twice such a heap lifted the limit to the budget,
-// while 1.75*live instead would mark a quarter more at 10000 modules
-// (peak there: about 1.4 GiB).
-const (
-	// gcPercent is GOGC during an evaluation: off, so only the memory
-	// limit triggers a collection.
-	gcPercent = -1
-
-	// gcFloor is the first memory limit, and the lowest.
-	gcFloor = 24 << 20
-
-	// gcGrowth is how many times its live heap a small configuration may
-	// use before the next collection.
-	gcGrowth = 6
-
-	// gcSoftLimit caps gcGrowth times the live heap: the memory a
-	// configuration of a few thousand modules may use.
-	gcSoftLimit = 360 << 20
-
-	// gcSlack is how far below twice the live heap the limit may stay
-	// once the live heap outgrows gcSoftLimit.
-	gcSlack = gcSoftLimit / 8
-)
-
-// gcLimit returns the memory limit for the next collection after one that
-// left live bytes of live heap.
-func gcLimit(live int64) int64 {
-	return max(gcFloor, min(gcGrowth*live, gcSoftLimit), 2*live-gcSlack)
-}
+// gcPercent is GOGC during an evaluation.
+const gcPercent = 200
 
 // gcOverridden reports whether the user set GOGC or GOMEMLIMIT in the
 // environment, read by getenv; then tuneGC leaves the collector as the
@@ -180,56 +134,14 @@ func gcOverridden(getenv func(string) string) bool {
 	return getenv("GOGC") != "" || getenv("GOMEMLIMIT") != ""
 }
 
-// tuneGC sets the garbage collector of this process for one evaluation,
-// as described above gcPercent, and returns a function that restores the
-// previous settings. When GOGC or GOMEMLIMIT is set in the environment it
-// changes nothing.
+// tuneGC sets the garbage collector of this process for one evaluation
+// (GOGC=gcPercent) and returns a function that restores the previous
+// setting. When GOGC or GOMEMLIMIT is set in the environment it changes
+// nothing.
 func tuneGC() (restore func()) {
 	if gcOverridden(os.Getenv) {
 		return func() {}
 	}
-	w := &gcWatch{limit: gcFloor}
 	pct := debug.SetGCPercent(gcPercent)
-	lim := debug.SetMemoryLimit(w.limit)
-	w.arm()
-	return func() {
-		w.mu.Lock()
-		w.stopped = true
-		w.mu.Unlock()
-		debug.SetMemoryLimit(lim)
-		debug.SetGCPercent(pct)
-	}
-}
-
-// gcWatch moves the memory limit to gcLimit of the live heap after each
-// collection, while tuneGC's settings are in force.
-type gcWatch struct {
-	mu      sync.Mutex
-	stopped bool  // tuneGC's restore ran: leave the limit alone
-	limit   int64 // the memory limit set last
-}
-
-// gcSentinel is an object whose finalizer runs once after the next
-// collection.
-type gcSentinel struct{ _ *int }
-
-// arm sets a finalizer that moves the limit after the next collection and
-// arms again.
-func (w *gcWatch) arm() {
-	runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) {
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		if w.stopped {
-			return
-		}
-		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		metrics.Read(s)
-		if s[0].Value.Kind() == metrics.KindUint64 {
-			if want := gcLimit(int64(s[0].Value.Uint64())); want > w.limit {
-				w.limit = want
-				debug.SetMemoryLimit(want)
-			}
-		}
-		w.arm()
-	})
+	return func() { debug.SetGCPercent(pct) }
 }

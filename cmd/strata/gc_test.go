@@ -1,53 +1,9 @@
 package main
 
 import (
-	"runtime"
 	"runtime/debug"
 	"testing"
-	"time"
 )
-
-func TestGCLimit(t *testing.T) {
-	const mib = 1 << 20
-	tests := []struct {
-		name string
-		live int64
-		want int64
-	}{
-		{name: "empty heap: the floor", live: 0, want: gcFloor},
-		{name: "small heap: still the floor", live: gcFloor / gcGrowth, want: gcFloor},
-		{name: "small heap: growth", live: 10 * mib, want: gcGrowth * 10 * mib},
-		{name: "middle heap: the soft limit", live: gcSoftLimit / gcGrowth * 2, want: gcSoftLimit},
-		{name: "live heap where the soft limit ends", live: (gcSoftLimit + gcSlack) / 2, want: gcSoftLimit},
-		{name: "live heap past the soft limit", live: 300 * mib, want: 600*mib - gcSlack},
-		{name: "large heap: nearly twice", live: 1 << 30, want: 2<<30 - gcSlack},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := gcLimit(tc.live); got != tc.want {
-				t.Errorf("gcLimit(%d MiB) = %d MiB, want %d MiB", tc.live/mib, got/mib, tc.want/mib)
-			}
-		})
-	}
-}
-
-// TestGCLimitHeadroom checks the two promises of the policy over a range
-// of live heaps: the limit never goes down as the heap grows, and it
-// always leaves room to allocate 3/4 of the live heap, so the collector
-// cannot run without pause on a heap just under the limit.
-func TestGCLimitHeadroom(t *testing.T) {
-	prev := int64(0)
-	for live := int64(0); live <= 4<<30; live += 1 << 20 {
-		got := gcLimit(live)
-		if got < prev {
-			t.Fatalf("gcLimit(%d) = %d, less than %d for a smaller heap", live, got, prev)
-		}
-		if got-live < live/4*3 {
-			t.Fatalf("gcLimit(%d) = %d, leaves less than 3/4 of the live heap to allocate", live, got)
-		}
-		prev = got
-	}
-}
 
 func TestGCOverridden(t *testing.T) {
 	tests := []struct {
@@ -70,9 +26,8 @@ func TestGCOverridden(t *testing.T) {
 	}
 }
 
-// TestTuneGC checks that tuneGC sets its policy, moves the limit after a
-// collection of a heap larger than the floor, and restores the settings
-// it found.
+// TestTuneGC checks that tuneGC sets GOGC=gcPercent, leaves the memory
+// limit alone, and restores the setting it found.
 func TestTuneGC(t *testing.T) {
 	beforePct, beforeLimit := knownGC(t, "")
 
@@ -80,36 +35,12 @@ func TestTuneGC(t *testing.T) {
 	if got := debug.SetGCPercent(gcPercent); got != gcPercent {
 		t.Errorf("GC percent during the evaluation = %d, want %d", got, gcPercent)
 	}
-	if got := debug.SetMemoryLimit(-1); got < gcFloor {
-		t.Errorf("memory limit during the evaluation = %d, want at least %d", got, gcFloor)
-	}
-
-	// Keep 2*gcFloor alive across collections: the limit must move to
-	// gcLimit of at least that. The finalizer runs on its own goroutine
-	// after a collection, so wait for it a while.
-	ballast := make([]byte, 2*gcFloor)
-	want := gcLimit(int64(len(ballast)))
-	deadline := time.Now().Add(10 * time.Second)
-	var got int64
-	for {
-		runtime.GC()
-		if got = debug.SetMemoryLimit(-1); got >= want || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	runtime.KeepAlive(ballast)
-	if got < want {
-		t.Errorf("memory limit after a collection with %d bytes live = %d, want at least %d", len(ballast), got, want)
-	}
-
-	restore()
-	if got := debug.SetGCPercent(-1); got != beforePct {
-		t.Errorf("GC percent after restore = %d, want %d", got, beforePct)
-	}
-	debug.SetGCPercent(beforePct)
 	if got := debug.SetMemoryLimit(-1); got != beforeLimit {
-		t.Errorf("memory limit after restore = %d, want %d", got, beforeLimit)
+		t.Errorf("memory limit during the evaluation = %d, want it left at %d", got, beforeLimit)
+	}
+	restore()
+	if got := debug.SetGCPercent(beforePct); got != beforePct {
+		t.Errorf("GC percent after restore = %d, want %d", got, beforePct)
 	}
 }
 
