@@ -6,8 +6,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -106,26 +108,35 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 // The garbage collection policy of strata eval. An evaluation is a short
 // process whose live heap only grows (modules, their syntax, the merged
 // values) while it allocates about as much again in temporaries, and a
-// collection costs CPU in proportion to the live heap. strata eval runs
-// with GOGC=200 (gcPercent): the heap may grow to three times what the
-// last collection left live, so there are few collections and the
-// memory stays proportional to the live heap.
+// collection costs CPU in proportion to the live heap. strata eval
+// collects nothing until the process uses gcFloor of memory (a small
+// configuration never collects), then runs with GOGC=200 (gcPercent):
+// the heap may grow to three times what the last collection left live,
+// so there are few collections and the memory stays proportional to the
+// live heap.
 //
 // Measured on scripts/bench-eval's module sets (100, 2000 and 10000
 // modules of 10 options) within the budget of issue #2, half of Nix's
 // peak memory (41, 396 and 1900 MiB), alternating runs on a shared
-// 2-core machine: against the runtime's default (GOGC=100), 2000 modules
-// mark 221 instead of 513 MB in 5 instead of 11 collections; against
-// the policy used before (collector off, collections at a memory limit
-// moved to max(24 MiB, min(6*live, 360 MiB), 2*live-45 MiB) after each),
-// which suited the old parser's 1 GB of garbage, CPU is 1.60 s against
-// 1.75 s at 2000 modules and 9.6 s against 11.5 s at 10000 (8
-// collections marking 1.1 instead of 2.7 GB), the same at 100; peaks
-// 25, 349 and 1684 MiB against 26, 350 and 1441. GOGC=150 and 300 did
-// no better at 2000 modules.
-//
-// gcPercent is GOGC during an evaluation.
-const gcPercent = 200
+// 2-core machine. GOGC=200 against the runtime's default (GOGC=100):
+// 2000 modules mark 221 instead of 513 MB in 5 instead of 11
+// collections. Against the policy used before (collector off,
+// collections at a memory limit moved to max(24 MiB, min(6*live,
+// 360 MiB), 2*live-45 MiB) after each), which suited the old parser's
+// 1 GB of garbage: 1.60 against 1.75 s of CPU at 2000 modules and 9.6
+// against 11.5 s at 10000 (8 collections marking 1.1 instead of 2.7 GB);
+// GOGC=150 and 300 did no better at 2000 modules. The floor then took
+// 100 modules from 106-111 to 78-81 ms of CPU (perf stat, 20 runs) and
+// 0.07 to 0.05 s of wall time, at 26 MiB peak, and changed neither CPU
+// nor wall time at 2000 and 10000 modules beyond the noise; peaks 26,
+// 307-324 and about 1500 MiB.
+const (
+	// gcPercent is GOGC during an evaluation, once past gcFloor.
+	gcPercent = 200
+
+	// gcFloor is the memory below which an evaluation collects nothing.
+	gcFloor = 64 << 20
+)
 
 // gcOverridden reports whether the user set GOGC or GOMEMLIMIT in the
 // environment, read by getenv; then tuneGC leaves the collector as the
@@ -134,14 +145,37 @@ func gcOverridden(getenv func(string) string) bool {
 	return getenv("GOGC") != "" || getenv("GOMEMLIMIT") != ""
 }
 
-// tuneGC sets the garbage collector of this process for one evaluation
-// (GOGC=gcPercent) and returns a function that restores the previous
-// setting. When GOGC or GOMEMLIMIT is set in the environment it changes
-// nothing.
+// tuneGC sets the garbage collector of this process for one evaluation,
+// as described above gcPercent, and returns a function that restores the
+// previous settings. When GOGC or GOMEMLIMIT is set in the environment it
+// changes nothing.
 func tuneGC() (restore func()) {
 	if gcOverridden(os.Getenv) {
 		return func() {}
 	}
-	pct := debug.SetGCPercent(gcPercent)
-	return func() { debug.SetGCPercent(pct) }
+	var mu sync.Mutex
+	stopped := false
+	pct := debug.SetGCPercent(-1)
+	lim := debug.SetMemoryLimit(gcFloor)
+	// The first collection, at gcFloor, finalizes the sentinel; from
+	// then on the collector paces itself by gcPercent.
+	runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !stopped {
+			debug.SetGCPercent(gcPercent)
+			debug.SetMemoryLimit(lim)
+		}
+	})
+	return func() {
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		debug.SetMemoryLimit(lim)
+		debug.SetGCPercent(pct)
+	}
 }
+
+// gcSentinel is an object whose finalizer runs after the first
+// collection.
+type gcSentinel struct{ _ *int }

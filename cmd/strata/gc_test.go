@@ -1,8 +1,10 @@
 package main
 
 import (
+	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 )
 
 func TestGCOverridden(t *testing.T) {
@@ -26,21 +28,43 @@ func TestGCOverridden(t *testing.T) {
 	}
 }
 
-// TestTuneGC checks that tuneGC sets GOGC=gcPercent, leaves the memory
-// limit alone, and restores the setting it found.
+// TestTuneGC checks that tuneGC turns collection off below gcFloor,
+// switches to GOGC=gcPercent after the first collection, and restores
+// the settings it found.
 func TestTuneGC(t *testing.T) {
 	beforePct, beforeLimit := knownGC(t, "")
 
 	restore := tuneGC()
-	if got := debug.SetGCPercent(gcPercent); got != gcPercent {
-		t.Errorf("GC percent during the evaluation = %d, want %d", got, gcPercent)
+	if got := debug.SetGCPercent(-1); got != -1 {
+		t.Errorf("GC percent before the first collection = %d, want -1 (off)", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != gcFloor {
+		t.Errorf("memory limit before the first collection = %d, want %d", got, gcFloor)
+	}
+
+	// The finalizer runs on its own goroutine after a collection, so wait
+	// for it a while.
+	deadline := time.Now().Add(10 * time.Second)
+	got := -1
+	for got != gcPercent && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+		got = debug.SetGCPercent(-1)
+		debug.SetGCPercent(got)
+	}
+	if got != gcPercent {
+		t.Errorf("GC percent after a collection = %d, want %d", got, gcPercent)
 	}
 	if got := debug.SetMemoryLimit(-1); got != beforeLimit {
-		t.Errorf("memory limit during the evaluation = %d, want it left at %d", got, beforeLimit)
+		t.Errorf("memory limit after a collection = %d, want it back at %d", got, beforeLimit)
 	}
+
 	restore()
 	if got := debug.SetGCPercent(beforePct); got != beforePct {
 		t.Errorf("GC percent after restore = %d, want %d", got, beforePct)
+	}
+	if got := debug.SetMemoryLimit(-1); got != beforeLimit {
+		t.Errorf("memory limit after restore = %d, want %d", got, beforeLimit)
 	}
 }
 
