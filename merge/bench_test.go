@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/strata-build/strata/internal/sharedtest"
 	"github.com/strata-build/strata/merge"
 )
 
@@ -16,7 +17,7 @@ import (
 // and returns the main module; it skips when ../shared is absent.
 func genModules(b *testing.B, modules string) string {
 	b.Helper()
-	gen := filepath.Join(sharedDir(b), "bench", "gen-modules")
+	gen := filepath.Join(sharedtest.Dir(b), "bench", "gen-modules")
 	dir := b.TempDir()
 	out, err := exec.Command(gen, "--modules", modules, "--options-per-module", "10", "--seed", "1", "--out", dir).CombinedOutput()
 	if err != nil {

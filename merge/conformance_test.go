@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"golang.org/x/tools/txtar"
 
+	"github.com/strata-build/strata/internal/sharedtest"
 	"github.com/strata-build/strata/merge"
 )
 
@@ -146,7 +147,7 @@ func runCase(t *testing.T, c confCase, cache *merge.Cache) {
 // TestConformance runs every case of ../shared/conformance/cases through
 // the library.
 func TestConformance(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "conformance", "cases")
+	dir := filepath.Join(sharedtest.Dir(t), "conformance", "cases")
 	paths, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no cases in %s: %v", dir, err)

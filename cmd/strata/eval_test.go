@@ -12,24 +12,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/tools/txtar"
-)
 
-// evalSharedDir returns ../shared, skipping when it is absent unless CI is
-// set.
-func evalSharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("../shared is required when CI is set: %v", err)
-		}
-		t.Skipf("skipping: ../shared (%s) is absent", dir)
-	}
-	return dir
-}
+	"github.com/strata-build/strata/internal/sharedtest"
+)
 
 // writeCase writes a conformance case's module files into a new folder and
 // returns it with the case's header and sections.
@@ -66,7 +51,7 @@ func writeCase(t *testing.T, path string) (dir string, attr string, want, errTex
 // TestEvalBinary runs a few conformance cases, and every profile case,
 // through the built strata binary, as ../shared/conformance/run-cases does.
 func TestEvalBinary(t *testing.T) {
-	shared := evalSharedDir(t)
+	shared := sharedtest.Dir(t)
 	bin := filepath.Join(t.TempDir(), "strata")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -8,17 +8,16 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/strata-build/strata/internal/sharedtest"
 )
 
 // BenchmarkParse parses the modules of a generated 200-module benchmark
 // set with hclfast and with hclsyntax; compare their ns/op and B/op.
 func BenchmarkParse(b *testing.B) {
-	dir := filepath.Join("..", "..", "..", "shared", "bench", "gen-modules")
-	if _, err := os.Stat(dir); err != nil {
-		b.Skipf("skipping: %s is absent", dir)
-	}
+	gen := filepath.Join(sharedtest.Dir(b), "bench", "gen-modules")
 	out := b.TempDir()
-	if msg, err := exec.Command(dir, "--modules", "200", "--options-per-module", "10", "--seed", "1", "--out", out).CombinedOutput(); err != nil {
+	if msg, err := exec.Command(gen, "--modules", "200", "--options-per-module", "10", "--seed", "1", "--out", out).CombinedOutput(); err != nil {
 		b.Fatalf("gen-modules: %v\n%s", err, msg)
 	}
 	paths, err := filepath.Glob(filepath.Join(out, "hcl", "*.hcl"))

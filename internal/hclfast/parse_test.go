@@ -16,6 +16,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"golang.org/x/tools/txtar"
+
+	"github.com/strata-build/strata/internal/sharedtest"
 )
 
 // sameTree compares the two parsers' files: the same node types, values
@@ -184,24 +186,8 @@ func TestProjectFiles(t *testing.T) {
 	}
 }
 
-// shared returns ../shared beside the project, skipping the test where it
-// is absent (a user's clone) unless CI is set.
-func shared(t *testing.T) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("../shared is required when CI is set: %v", err)
-		}
-		t.Skipf("skipping: ../shared (%s) is absent", dir)
-	}
-	return dir
-}
-
 func TestSharedFiles(t *testing.T) {
-	dir := shared(t)
+	dir := sharedtest.Dir(t)
 	var cases, casesTaken int
 	for _, sub := range []string{"cases", "profiles"} {
 		paths, err := filepath.Glob(filepath.Join(dir, "conformance", sub, "*.txtar"))
