@@ -187,6 +187,16 @@ func TestErrorClasses(t *testing.T) {
 			wantPlaces:  []string{"main.hcl:2", "main.hcl:3"},
 		},
 		{
+			name: "syntax nested too deeply",
+			files: map[string]string{
+				"main.hcl": "imports = [\"./deep.hcl\"]\n",
+				"deep.hcl": "option \"a\" {\n  type = listOf(anything)\n  default = " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n}\n",
+			},
+			wantSummary: "Nested too deeply",
+			wantDetail:  []string{"10000"},
+			wantPlaces:  []string{"deep.hcl:3"},
+		},
+		{
 			name: "failed assertion",
 			files: map[string]string{
 				"main.hcl": "option \"a\" {\n  type = int\n  default = 1\n}\nassert {\n  condition = config.a == 2\n  message = \"a must be ${config.a + 1}\"\n}\n",

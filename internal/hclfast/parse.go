@@ -1,7 +1,10 @@
 package hclfast
 
 import (
+	"bytes"
+	"fmt"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -12,26 +15,83 @@ import (
 // hclsyntax.ParseConfig(src, filename, hcl.InitialPos) does, and returns
 // what it returns (see the package documentation for the Nav field).
 // It is safe for concurrent use.
+//
+// A file whose syntax nests more than maxNesting deep is not parsed: the
+// diagnostic says where it passes the limit, and the file's body is
+// empty. hclsyntax's parser recurses once or more per level, so a file
+// nested a few hundred thousand deep would exhaust the stack, which ends
+// the process.
 func ParseConfig(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
-	if f, ok := parseSubset(src, filename); ok {
+	f, ok, deepAt := parseSubset(src, filename)
+	if ok {
 		return f, nil
 	}
+	if deepAt < 0 {
+		deepAt = nesting(src)
+	}
+	if deepAt >= 0 {
+		return tooDeep(src, filename, deepAt)
+	}
 	return hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+}
+
+// maxNesting is how deeply a file's brackets, braces, parentheses, blocks
+// and prefix operators may nest.
+const maxNesting = 10000
+
+// nesting returns the offset of the first bracket, brace or parenthesis
+// of src nested more than maxNesting deep, or -1. It reads bytes, not
+// tokens (it runs on files outside the subset, whose strings and comments
+// it does not know), which is enough for what it guards against.
+func nesting(src []byte) int {
+	depth := 0
+	for i, c := range src {
+		switch c {
+		case '(', '[', '{':
+			if depth++; depth > maxNesting {
+				return i
+			}
+		case ')', ']', '}':
+			depth = max(depth-1, 0)
+		}
+	}
+	return -1
+}
+
+// tooDeep is ParseConfig's answer for a file nested too deeply at offset.
+func tooDeep(src []byte, filename string, offset int) (*hcl.File, hcl.Diagnostics) {
+	line := 1 + bytes.Count(src[:offset], []byte("\n"))
+	lineStart := bytes.LastIndexByte(src[:offset], '\n') + 1
+	start := hcl.Pos{Line: line, Column: utf8.RuneCount(src[lineStart:offset]) + 1, Byte: offset}
+	end := hcl.Pos{Line: line, Column: start.Column + 1, Byte: offset + 1}
+	at := hcl.Range{Filename: filename, Start: start, End: end}
+	empty := hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}
+	return &hcl.File{
+			Body:  &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, Blocks: hclsyntax.Blocks{}, SrcRange: empty, EndRange: empty},
+			Bytes: src,
+		}, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Nested too deeply",
+			Detail:   fmt.Sprintf("This file nests brackets, braces, parentheses, blocks or operators more than %d deep; strata does not parse it.", maxNesting),
+			Subject:  &at,
+		}}
 }
 
 // parsers keeps parsers, with their token buffers, between files.
 var parsers = sync.Pool{New: func() any { return new(parser) }}
 
 // parseSubset parses src with the subset parser, reporting false when the
-// file is outside the subset or has an error.
-func parseSubset(src []byte, filename string) (f *hcl.File, ok bool) {
+// file is outside the subset or has an error. When it gave up because the
+// file nests too deeply, deepAt is the offset of the token where it did,
+// otherwise -1.
+func parseSubset(src []byte, filename string) (f *hcl.File, ok bool, deepAt int) {
 	p := parsers.Get().(*parser)
 	defer func() {
 		if r := recover(); r != nil {
 			if _, isBail := r.(bailout); !isBail {
 				panic(r)
 			}
-			f, ok = nil, false
+			f, ok, deepAt = nil, false, p.deepAt
 		}
 		p.src, p.filename, p.text = nil, "", ""
 		p.toks = p.toks[:0]
@@ -40,12 +100,13 @@ func parseSubset(src []byte, filename string) (f *hcl.File, ok bool) {
 	toks, lexed := lex(src, p.toks[:0])
 	p.toks = toks
 	if !lexed {
-		return nil, false
+		return nil, false, -1
 	}
 	p.src, p.filename, p.next, p.newlines = src, filename, 0, true
 	p.text = string(src)
+	p.depth, p.deepAt = 0, -1
 	body := p.body(kEOF)
-	return &hcl.File{Body: body, Bytes: src}, true
+	return &hcl.File{Body: body, Bytes: src}, true, -1
 }
 
 // bailout is what the parser panics with to give up on a file; parseSubset
@@ -64,9 +125,20 @@ type parser struct {
 	toks     []token
 	next     int  // index of the next token to read
 	newlines bool // whether newlines are tokens here (hclsyntax's stack top)
+	depth    int  // how deeply the parser has recursed
+	deepAt   int  // where it gave up for recursing too deeply, or -1
 }
 
 func (p *parser) fail() { panic(bailout{}) }
+
+// enter counts one more level of recursion, giving up past maxNesting;
+// its caller decrements p.depth when it returns.
+func (p *parser) enter() {
+	if p.depth++; p.depth > maxNesting {
+		p.deepAt = int(p.toks[max(p.next-1, 0)].start)
+		p.fail()
+	}
+}
 
 // peekAt returns the next token (skipping newlines where they are not
 // tokens) and the index after it.
@@ -208,6 +280,7 @@ func (p *parser) attribute(ident token, singleLine bool) *hclsyntax.Attribute {
 
 // block parses the rest of a block after its type.
 func (p *parser) block(ident token) *hclsyntax.Block {
+	p.enter()
 	var labels []string
 	var labelRanges []hcl.Range
 	var open token
@@ -257,7 +330,7 @@ labels:
 		p.fail()
 	}
 	p.read()
-	return &hclsyntax.Block{
+	b := &hclsyntax.Block{
 		Type:            p.name(ident),
 		Labels:          labels,
 		Body:            body,
@@ -266,11 +339,21 @@ labels:
 		OpenBraceRange:  p.rng(open),
 		CloseBraceRange: closeRange,
 	}
+	p.depth--
+	return b
 }
 
 // expr parses an expression: hclsyntax's ParseExpression, whose top is
 // the conditional operator.
 func (p *parser) expr() hclsyntax.Expression {
+	p.enter()
+	e := p.conditional()
+	p.depth--
+	return e
+}
+
+// conditional parses a conditional expression or what binds tighter.
+func (p *parser) conditional() hclsyntax.Expression {
 	start := p.rng(p.peek())
 	cond := p.binary(p.operand(), 0)
 	if p.peek().kind != kQuestion {
@@ -468,7 +551,9 @@ func (p *parser) term() hclsyntax.Expression {
 		if t.kind == kBang {
 			op = hclsyntax.OpLogicalNot
 		}
+		p.enter()
 		operand := p.operand()
+		p.depth--
 		return &hclsyntax.UnaryOpExpr{Op: op, Val: operand, SrcRange: hcl.RangeBetween(p.rng(t), operand.Range()), SymbolRange: p.rng(t)}
 	case kOBrack:
 		return p.tuple()

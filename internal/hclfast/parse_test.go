@@ -34,7 +34,7 @@ var sameTree = cmp.Options{
 // whether the subset parser accepted src.
 func check(t testing.TB, name string, src []byte) bool {
 	t.Helper()
-	got, ok := parseSubset(src, name)
+	got, ok, _ := parseSubset(src, name)
 	want, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	if !ok {
 		return false
@@ -244,4 +244,44 @@ func FuzzParseConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		check(t, "fuzz.hcl", src)
 	})
+}
+
+// TestTooDeep checks that a file nested past maxNesting gets a located
+// error instead of a parse that would exhaust the stack, whether the
+// subset parser or hclsyntax would have read it, and that a file at the
+// limit parses.
+func TestTooDeep(t *testing.T) {
+	over := maxNesting + 1
+	tests := []struct {
+		name string
+		src  string
+		line int // of the error, 0 for none
+	}{
+		{"tuples at the limit", "a = " + strings.Repeat("[", maxNesting-1) + strings.Repeat("]", maxNesting-1) + "\n", 0},
+		{"tuples", "a = " + strings.Repeat("[", over) + strings.Repeat("]", over) + "\n", 1},
+		{"parentheses on line 2", "x = 1\na = " + strings.Repeat("(", over) + "1" + strings.Repeat(")", over) + "\n", 2},
+		{"blocks", strings.Repeat("b {\n", over) + strings.Repeat("}\n", over), over},
+		{"prefix operators", "a = " + strings.Repeat("!", 3*maxNesting) + "x\n", 1},
+		{"outside the subset", "a = \"${x}\"\nb = " + strings.Repeat("{", over) + strings.Repeat("}", over) + "\n", 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, diags := ParseConfig([]byte(tt.src), "deep.hcl")
+			if tt.line == 0 {
+				if diags.HasErrors() {
+					t.Fatalf("unexpected errors: %v", diags)
+				}
+				return
+			}
+			if len(diags) != 1 || diags[0].Summary != "Nested too deeply" || diags[0].Subject == nil {
+				t.Fatalf("diagnostics = %v, want one \"Nested too deeply\" with a place", diags)
+			}
+			if got := diags[0].Subject.Start.Line; got != tt.line {
+				t.Errorf("error on line %d, want %d", got, tt.line)
+			}
+			if f == nil || f.Body == nil {
+				t.Errorf("no file or body with the error")
+			}
+		})
+	}
 }
