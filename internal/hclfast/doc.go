@@ -1,6 +1,7 @@
 // Package hclfast parses HCL native syntax files into the syntax trees of
 // hclsyntax, faster than hclsyntax.ParseConfig for the files modules are
-// made of, and exactly like it for every file.
+// made of, and exactly like it for every file but one nested too deeply
+// to parse safely (see ParseConfig).
 //
 // ParseConfig first tries a parser for a subset of the language: ASCII
 // files without carriage returns made of attributes, blocks with quoted
