@@ -576,42 +576,43 @@ func (p *parser) steps() int {
 
 // isFor reports whether t is the keyword of a for expression.
 func (p *parser) isFor(t token) bool {
-	return t.kind == kIdent && t.end-t.start == 3 && string(p.src[t.start:t.end]) == "for"
+	return t.kind == kIdent && p.name(t) == "for"
 }
 
 // call parses the rest of a function call after its name.
 func (p *parser) call(name token) hclsyntax.Expression {
 	open := p.read()
-	saved := p.newlines
-	p.newlines = false
-	var args []hclsyntax.Expression
-	var closing token
-	for {
-		if p.peek().kind == kCParen {
-			closing = p.read()
-			break
-		}
-		args = append(args, p.expr())
-		sep := p.read()
-		if sep.kind == kCParen {
-			closing = sep
-			break
-		}
-		if sep.kind != kComma {
-			p.fail() // an expanded argument or an error
-		}
-		if p.peek().kind == kCParen {
-			closing = p.read()
-			break
-		}
-	}
-	p.newlines = saved
+	args, closing := p.elements(kCParen)
 	return &hclsyntax.FunctionCallExpr{
 		Name:            p.name(name),
 		Args:            args,
 		NameRange:       p.rng(name),
 		OpenParenRange:  p.rng(open),
 		CloseParenRange: p.rng(closing),
+	}
+}
+
+// elements parses the comma-separated expressions of a call's arguments
+// or a tuple, a trailing comma allowed, up to and including the closer;
+// newlines are not tokens there. It gives up on anything else after an
+// expression (an expanded argument, a missing comma).
+func (p *parser) elements(closer kind) ([]hclsyntax.Expression, token) {
+	saved := p.newlines
+	p.newlines = false
+	defer func() { p.newlines = saved }()
+	var exprs []hclsyntax.Expression
+	for {
+		if p.peek().kind == closer {
+			return exprs, p.read()
+		}
+		exprs = append(exprs, p.expr())
+		next := p.read()
+		if next.kind == closer {
+			return exprs, next
+		}
+		if next.kind != kComma {
+			p.fail()
+		}
 	}
 }
 
@@ -623,24 +624,7 @@ func (p *parser) tuple() hclsyntax.Expression {
 	if p.isFor(p.peek()) {
 		p.fail()
 	}
-	var exprs []hclsyntax.Expression
-	var closing token
-	for {
-		if p.peek().kind == kCBrack {
-			closing = p.read()
-			break
-		}
-		exprs = append(exprs, p.expr())
-		next := p.peek()
-		if next.kind == kCBrack {
-			closing = p.read()
-			break
-		}
-		if next.kind != kComma {
-			p.fail()
-		}
-		p.read()
-	}
+	exprs, closing := p.elements(kCBrack)
 	p.newlines = saved
 	return &hclsyntax.TupleConsExpr{Exprs: exprs, SrcRange: hcl.RangeBetween(p.rng(open), p.rng(closing)), OpenRange: p.rng(open)}
 }
