@@ -108,31 +108,37 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 // The garbage collection policy of strata eval. An evaluation is a short
 // process whose live heap only grows (modules, their syntax, the merged
 // values) while it allocates about as much again in temporaries, and a
-// collection costs CPU in proportion to the live heap. strata eval
-// collects nothing until the process uses gcFloor of memory (a small
-// configuration never collects), then runs with GOGC=200 (gcPercent):
-// the heap may grow to three times what the last collection left live,
-// so there are few collections and the memory stays proportional to the
-// live heap.
+// collection costs CPU in proportion to the live heap, and slows the
+// program down while it marks (write barriers, allocation assists).
+// strata eval collects nothing until the process uses gcFloor of memory
+// (a small configuration never collects), then runs with GOGC=300
+// (gcPercent): the heap may grow to four times what the last collection
+// left live, so there are few collections and the memory stays
+// proportional to the live heap.
 //
 // Measured on scripts/bench-eval's module sets (100, 2000 and 10000
 // modules of 10 options) within the budget of issue #2, half of Nix's
-// peak memory (41, 396 and 1900 MiB), alternating runs on a shared
+// peak memory (41, 396 and 1945 MiB), alternating runs on a shared
 // 2-core machine. GOGC=200 against the runtime's default (GOGC=100):
 // 2000 modules mark 221 instead of 513 MB in 5 instead of 11
 // collections. Against the policy used before (collector off,
 // collections at a memory limit moved to max(24 MiB, min(6*live,
 // 360 MiB), 2*live-45 MiB) after each), which suited the old parser's
 // 1 GB of garbage: 1.60 against 1.75 s of CPU at 2000 modules and 9.6
-// against 11.5 s at 10000 (8 collections marking 1.1 instead of 2.7 GB);
-// GOGC=150 and 300 did no better at 2000 modules. The floor then took
-// 100 modules from 106-111 to 78-81 ms of CPU (perf stat, 20 runs) and
-// 0.07 to 0.05 s of wall time, at 26 MiB peak, and changed neither CPU
-// nor wall time at 2000 and 10000 modules beyond the noise; peaks 26,
-// 307-324 and about 1500 MiB.
+// against 11.5 s at 10000 (8 collections marking 1.1 instead of 2.7 GB).
+// The floor then took 100 modules from 106-111 to 78-81 ms of CPU (perf
+// stat, 20 runs) and 0.07 to 0.05 s of wall time, at 26 MiB peak, and
+// changed neither CPU nor wall time at 2000 and 10000 modules beyond the
+// noise. With the floor, GOGC=300 against 200 (medians of 8-10
+// alternated runs, three rounds): 2000 modules 1.70-1.75 against 2.06-2.18 s of
+// CPU and 1.08-1.14 against 1.23-1.34 s of wall time, in 2 collections
+// instead of 3, peak 347 against 325-340 MiB; 10000 modules 8.9 against
+// 10.7 s of CPU, 4 collections instead of 5, peak 1734 against 1657 MiB;
+// 100 modules unchanged. GOGC=250 and 350 did no better than 300, nor
+// floors of 32, 96 or 128 MiB.
 const (
 	// gcPercent is GOGC during an evaluation, once past gcFloor.
-	gcPercent = 200
+	gcPercent = 300
 
 	// gcFloor is the memory below which an evaluation collects nothing.
 	gcFloor = 64 << 20
