@@ -6,8 +6,9 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/strata-build/strata/internal/hclfast"
 )
 
 // declNode is a node of a declaration tree: an option, or a namespace of
@@ -69,8 +70,8 @@ type optBlock struct {
 	readOnly, internal      bool
 	descRange               hcl.Range
 
-	syn    [nOptAttrs]*hclsyntax.Attribute // native syntax: the parsed attributes, not copied
-	js     [nOptAttrs]*hcl.Attribute       // JSON syntax
+	syn    [nOptAttrs]*hclfast.Attribute // native syntax: the parsed attributes, not copied
+	js     [nOptAttrs]*hcl.Attribute     // JSON syntax
 	t      *typ
 	diags  hcl.Diagnostics
 	nested []*optBlock
@@ -88,46 +89,70 @@ const (
 	nOptAttrs
 )
 
+// optHeader is what readOptBlock reads of an option block's header.
+type optHeader struct {
+	label              string
+	defRange, labelRng hcl.Range
+}
+
+// headerOf is the header of an option block of any syntax, with one label.
+func headerOf(b *hcl.Block) optHeader {
+	return optHeader{label: b.Labels[0], defRange: b.DefRange, labelRng: b.LabelRanges[0]}
+}
+
+// nativeHeader is headerOf for a block of native syntax.
+func nativeHeader(b *hclfast.Block) optHeader {
+	return optHeader{label: b.Labels[0], defRange: b.DefRange(), labelRng: b.LabelRange(0)}
+}
+
 // readOptBlock reads an option block and the blocks nested in it. A native
 // syntax body is read in place, without the copies Content makes, since a
 // large configuration has tens of thousands of option blocks.
-func readOptBlock(b *hcl.Block) *optBlock {
-	ob := &optBlock{defRange: b.DefRange}
-	var nested []*hcl.Block
-	if sb, ok := b.Body.(*hclsyntax.Body); ok {
-		for n, a := range sb.Attributes {
+func readOptBlock(h optHeader, body hcl.Body) *optBlock {
+	ob := &optBlock{defRange: h.defRange}
+	var nested []optHeader
+	var nestedBodies []hcl.Body
+	if sb, ok := body.(*hclfast.Body); ok {
+		for j := range sb.Attributes {
+			a := &sb.Attributes[j]
+			n := a.Name
 			i := optAttrIndex(n)
 			if i < 0 {
 				ob.diags = append(ob.diags, newDiag(summaryBadDecl,
 					fmt.Sprintf("An option block takes no attribute %q; it takes type, default, defaultText, description, example, readOnly and internal%s", n, hintOrPeriod(didYouMean(n, optAttrNames()))),
-					a.NameRange))
+					a.NameRange()))
 				continue
 			}
 			ob.syn[i] = a
 		}
-		for _, nb := range sb.Blocks {
+		for i := range sb.Blocks {
+			nb := &sb.Blocks[i]
 			if nb.Type != "option" || len(nb.Labels) != 1 {
 				ob.diags = append(ob.diags, newDiag(summaryBadDecl,
 					"An option block may only hold option blocks, each with one label: the path of the nested option.", nb.DefRange()))
 				continue
 			}
-			nested = append(nested, nb.AsHCLBlock())
+			nested = append(nested, nativeHeader(nb))
+			nestedBodies = append(nestedBodies, nb.Body)
 		}
 		if ob.syn[aType] == nil {
-			ob.diags = append(ob.diags, newDiag(summaryBadDecl, "An option block needs a type.", b.DefRange))
+			ob.diags = append(ob.diags, newDiag(summaryBadDecl, "An option block needs a type.", h.defRange))
 		}
 	} else {
-		content, diags := b.Body.Content(optionSchema)
+		content, diags := body.Content(optionSchema)
 		ob.diags = diags
 		for n, a := range content.Attributes {
 			ob.js[optAttrIndex(n)] = a
 		}
-		nested = content.Blocks
+		for _, nb := range content.Blocks {
+			nested = append(nested, headerOf(nb))
+			nestedBodies = append(nestedBodies, nb.Body)
+		}
 	}
-	label := b.Labels[0]
+	label := h.label
 	rel, err := parseDotted(label)
 	if err != nil {
-		ob.diags = append(ob.diags, newDiag(summaryBadDecl, fmt.Sprintf("The option path %q is not a path: %v.", label, err), b.LabelRanges[0]))
+		ob.diags = append(ob.diags, newDiag(summaryBadDecl, fmt.Sprintf("The option path %q is not a path: %v.", label, err), h.labelRng))
 		return ob
 	}
 	ob.rel = rel
@@ -164,14 +189,15 @@ func readOptBlock(b *hcl.Block) *optBlock {
 		ob.t = t
 		ob.diags = append(ob.diags, tdiags...)
 	}
-	for _, nb := range nested {
-		ob.nested = append(ob.nested, readOptBlock(nb))
+	for i, nh := range nested {
+		ob.nested = append(ob.nested, readOptBlock(nh, nestedBodies[i]))
 	}
 	ob.forget()
 	return ob
 }
 
-// forget drops the attributes only readOptBlock reads, so their syntax is
+// forget drops the attributes only readOptBlock reads, and copies the
+// native syntax ones it keeps out of their body, so the body's syntax is
 // freed: a large configuration has tens of thousands of option blocks.
 func (ob *optBlock) forget() {
 	if a, ok := ob.get(aDescription); ok {
@@ -180,12 +206,18 @@ func (ob *optBlock) forget() {
 	for _, i := range [...]int{aType, aDefaultText, aDescription, aReadOnly, aInternal} {
 		ob.syn[i], ob.js[i] = nil, nil
 	}
+	for _, i := range [...]int{aDefault, aExample} {
+		if a := ob.syn[i]; a != nil {
+			c := *a
+			ob.syn[i] = &c
+		}
+	}
 }
 
 // get returns attribute i of the block, if it is set.
 func (ob *optBlock) get(i int) (hcl.Attribute, bool) {
 	if a := ob.syn[i]; a != nil {
-		return hcl.Attribute{Name: a.Name, Expr: a.Expr, Range: a.SrcRange, NameRange: a.NameRange}, true
+		return hcl.Attribute{Name: a.Name, Expr: a.Expr, Range: a.SrcRange(), NameRange: a.NameRange()}, true
 	}
 	if a := ob.js[i]; a != nil {
 		return *a, true

@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/strata-build/strata/internal/hclfast"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/strata-build/strata/priority"
@@ -144,8 +146,8 @@ func (th thunk) rangeOf(fallback hcl.Range) hcl.Range {
 	case th.x != nil:
 		return th.x.Range()
 	case th.body != nil:
-		if b, ok := th.body.(*hclsyntax.Body); ok {
-			return b.SrcRange
+		if b, ok := th.body.(*hclfast.Body); ok {
+			return b.SrcRange()
 		}
 	}
 	return fallback
@@ -162,15 +164,17 @@ func (e *evaluator) items(th thunk, sc *scope, skipWhen bool) ([]item, hcl.Diagn
 		if its, ok := sc.mod.items[th.body]; ok {
 			return its, nil
 		}
-		if b, ok := th.body.(*hclsyntax.Body); ok {
+		if b, ok := th.body.(*hclfast.Body); ok {
 			out = make([]item, 0, len(b.Attributes)+len(b.Blocks))
-			for n, a := range b.Attributes {
-				if skipWhen && n == "when" {
+			for i := range b.Attributes {
+				a := &b.Attributes[i]
+				if skipWhen && a.Name == "when" {
 					continue
 				}
-				out = append(out, item{keys: e.keys(n), th: thunk{x: a.Expr}, rng: a.SrcRange})
+				out = append(out, item{keys: e.keys(a.Name), th: thunk{x: a.Expr}, rng: a.SrcRange()})
 			}
-			for _, blk := range b.Blocks {
+			for i := range b.Blocks {
+				blk := &b.Blocks[i]
 				keys := append(e.keys(blk.Type), blk.Labels...)
 				out = append(out, item{keys: keys, th: thunk{body: blk.Body}, rng: blk.DefRange()})
 			}
@@ -574,9 +578,9 @@ func (e *evaluator) defineModule(m *module, emit func(*optDecl, *def)) hcl.Diagn
 	sc := &scope{mod: m}
 	for _, blk := range m.configs {
 		w := wrappers{}
-		if sb, ok := blk.Body.(*hclsyntax.Body); ok {
-			if a := sb.Attributes["when"]; a != nil {
-				w = w.withCond(&cond{x: a.Expr, sc: sc, rng: a.SrcRange})
+		if nb, ok := blk.Body.(*hclfast.Body); ok {
+			if a := nb.Attribute("when"); a != nil {
+				w = w.withCond(&cond{x: a.Expr, sc: sc, rng: a.SrcRange()})
 			}
 		} else if attrs, _ := blk.Body.JustAttributes(); attrs["when"] != nil {
 			a := attrs["when"]

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -112,19 +113,21 @@ func (m *module) noteOptVars(ob *optBlock) {
 // are shared between evaluations through a Cache and read concurrently, so
 // this happens once, at load.
 func (m *module) indexBody(b hcl.Body, top bool) {
-	sb, ok := b.(*hclsyntax.Body)
+	nb, ok := b.(*hclfast.Body)
 	if !ok {
 		return
 	}
 	var out []item
-	for n, a := range sb.Attributes {
+	for i := range nb.Attributes {
+		a := &nb.Attributes[i]
 		m.noteVars(a.Expr)
-		if top && n == "when" {
+		if top && a.Name == "when" {
 			continue
 		}
-		out = append(out, item{keys: []string{n}, th: thunk{x: a.Expr}, rng: a.SrcRange})
+		out = append(out, item{keys: []string{a.Name}, th: thunk{x: a.Expr}, rng: a.SrcRange()})
 	}
-	for _, blk := range sb.Blocks {
+	for i := range nb.Blocks {
+		blk := &nb.Blocks[i]
 		keys := append([]string{blk.Type}, blk.Labels...)
 		out = append(out, item{keys: keys, th: thunk{body: blk.Body}, rng: blk.DefRange()})
 		m.indexBody(blk.Body, false)
@@ -369,21 +372,50 @@ func (c *Config) analyse(l location, src []byte) *module {
 	if m.src == nil {
 		m.src = []byte{}
 	}
-	content, diags := f.Body.Content(moduleSchema)
-	m.diags = append(m.diags, diags...)
-	if content == nil {
-		return m
+	var imports, disabled *hcl.Attribute
+	var blocks []topBlock
+	if nb, ok := f.Body.(*hclfast.Body); ok {
+		// Native syntax is read in place. Content would report what
+		// the schema does not take, which is left out below as it
+		// leaves it out.
+		if !fitsSchema(nb, moduleSchema) {
+			_, diags := nb.Content(moduleSchema)
+			m.diags = append(m.diags, diags...)
+		}
+		for i := range nb.Attributes {
+			switch a := &nb.Attributes[i]; a.Name {
+			case "imports":
+				imports = a.AsHCLAttribute()
+			case "disabledModules":
+				disabled = a.AsHCLAttribute()
+			}
+		}
+		for i := range nb.Blocks {
+			if b := &nb.Blocks[i]; labelCount(moduleSchema, b.Type) == len(b.Labels) {
+				blocks = append(blocks, topBlock{nb: b})
+			}
+		}
+	} else {
+		content, diags := f.Body.Content(moduleSchema)
+		m.diags = append(m.diags, diags...)
+		if content == nil {
+			return m
+		}
+		imports, disabled = content.Attributes["imports"], content.Attributes["disabledModules"]
+		for _, b := range content.Blocks {
+			blocks = append(blocks, topBlock{hb: b})
+		}
 	}
-	if a := content.Attributes["imports"]; a != nil {
-		m.imports = c.refs(m, a)
+	if imports != nil {
+		m.imports = c.refs(m, imports)
 	}
-	if a := content.Attributes["disabledModules"]; a != nil {
-		m.disabled = c.refs(m, a)
+	if disabled != nil {
+		m.disabled = c.refs(m, disabled)
 	}
-	for _, b := range content.Blocks {
-		switch b.Type {
+	for _, tb := range blocks {
+		switch tb.typ() {
 		case "locals":
-			attrs, diags := b.Body.JustAttributes()
+			attrs, diags := justAttributes(tb.body())
 			m.diags = append(m.diags, diags...)
 			if m.locals == nil {
 				m.locals = map[string]*hcl.Attribute{}
@@ -401,12 +433,13 @@ func (c *Config) analyse(l location, src []byte) *module {
 				m.locals[n] = a
 			}
 		case "option":
-			ob := readOptBlock(b)
+			ob := readOptBlock(tb.header(), tb.body())
 			if c.Cache != nil {
 				m.noteOptVars(ob)
 			}
 			m.options = append(m.options, ob)
 		case "config":
+			b := tb.block()
 			m.configs = append(m.configs, b)
 			if c.Cache != nil {
 				// Worth its memory only when the module is evaluated
@@ -414,12 +447,95 @@ func (c *Config) analyse(l location, src []byte) *module {
 				m.indexBody(b.Body, true)
 			}
 		case "assert":
-			m.asserts = append(m.asserts, b)
+			m.asserts = append(m.asserts, tb.block())
 		case "warn":
-			m.warns = append(m.warns, b)
+			m.warns = append(m.warns, tb.block())
 		}
 	}
 	return m
+}
+
+// topBlock is a block of a module's top level, of either syntax.
+type topBlock struct {
+	hb *hcl.Block     // from Content
+	nb *hclfast.Block // native syntax, read in place
+}
+
+func (t topBlock) typ() string {
+	if t.nb != nil {
+		return t.nb.Type
+	}
+	return t.hb.Type
+}
+
+func (t topBlock) body() hcl.Body {
+	if t.nb != nil {
+		return t.nb.Body
+	}
+	return t.hb.Body
+}
+
+// block is the block as Content returns it.
+func (t topBlock) block() *hcl.Block {
+	if t.nb != nil {
+		return t.nb.AsHCLBlock()
+	}
+	return t.hb
+}
+
+// header is the header of an option block.
+func (t topBlock) header() optHeader {
+	if t.nb != nil {
+		return nativeHeader(t.nb)
+	}
+	return headerOf(t.hb)
+}
+
+// labelCount is how many labels schema wants on a block of type typ, or
+// -1 when it takes no such block.
+func labelCount(schema *hcl.BodySchema, typ string) int {
+	for _, b := range schema.Blocks {
+		if b.Type == typ {
+			return len(b.LabelNames)
+		}
+	}
+	return -1
+}
+
+// fitsSchema reports whether Content(schema) has nothing to report on a
+// native body: every attribute and block is one schema takes, blocks
+// with as many labels as it wants, and no required attribute is missing.
+func fitsSchema(b *hclfast.Body, schema *hcl.BodySchema) bool {
+	for i := range b.Attributes {
+		if !slices.ContainsFunc(schema.Attributes, func(s hcl.AttributeSchema) bool { return s.Name == b.Attributes[i].Name }) {
+			return false
+		}
+	}
+	for _, s := range schema.Attributes {
+		if s.Required && b.Attribute(s.Name) == nil {
+			return false
+		}
+	}
+	for i := range b.Blocks {
+		if labelCount(schema, b.Blocks[i].Type) != len(b.Blocks[i].Labels) {
+			return false
+		}
+	}
+	return true
+}
+
+// justAttributes is body.JustAttributes, reading a native body without
+// blocks in place.
+func justAttributes(body hcl.Body) (hcl.Attributes, hcl.Diagnostics) {
+	nb, ok := body.(*hclfast.Body)
+	if !ok || len(nb.Blocks) > 0 {
+		return body.JustAttributes()
+	}
+	attrs := make(hcl.Attributes, len(nb.Attributes))
+	for i := range nb.Attributes {
+		attrs[nb.Attributes[i].Name] = nb.Attributes[i].AsHCLAttribute()
+	}
+	return attrs, nil
 }
 
 func unwrapPathErr(err error) error {

@@ -32,7 +32,35 @@ func ParseConfig(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
 	if deepAt >= 0 {
 		return tooDeep(src, filename, deepAt)
 	}
-	return hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	if len(src) > maxFileSize {
+		return tooLarge(src, filename)
+	}
+	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	if sb, ok := f.Body.(*hclsyntax.Body); ok {
+		f.Body = fromSyntax(sb)
+	}
+	return f, diags
+}
+
+// maxFileSize is the size of the largest file ParseConfig parses: the
+// places of its syntax are held in 32-bit numbers.
+const maxFileSize = 1<<31 - 2
+
+// tooLarge is ParseConfig's answer for a file larger than maxFileSize.
+func tooLarge(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
+	at := hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}
+	return &hcl.File{Body: emptyBody(filename), Bytes: src}, hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "File too large",
+		Detail:   fmt.Sprintf("This file is %d bytes long; strata parses files of at most %d bytes.", len(src), maxFileSize),
+		Subject:  &at,
+	}}
+}
+
+// emptyBody is the body of a file that was not parsed.
+func emptyBody(filename string) *Body {
+	empty := hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}
+	return fromSyntax(&hclsyntax.Body{Attributes: hclsyntax.Attributes{}, Blocks: hclsyntax.Blocks{}, SrcRange: empty, EndRange: empty})
 }
 
 // maxNesting is how deeply a file's brackets, braces, parentheses, blocks
@@ -65,9 +93,8 @@ func tooDeep(src []byte, filename string, offset int) (*hcl.File, hcl.Diagnostic
 	start := hcl.Pos{Line: line, Column: utf8.RuneCount(src[lineStart:offset]) + 1, Byte: offset}
 	end := hcl.Pos{Line: line, Column: start.Column + 1, Byte: offset + 1}
 	at := hcl.Range{Filename: filename, Start: start, End: end}
-	empty := hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}
 	return &hcl.File{
-			Body:  &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, Blocks: hclsyntax.Blocks{}, SrcRange: empty, EndRange: empty},
+			Body:  emptyBody(filename),
 			Bytes: src,
 		}, hcl.Diagnostics{{
 			Severity: hcl.DiagError,
@@ -95,6 +122,9 @@ func parseSubset(src []byte, filename string) (f *hcl.File, ok bool, deepAt int)
 		}
 		p.src, p.filename, p.text = nil, "", ""
 		p.toks = p.toks[:0]
+		clear(p.attrs)
+		clear(p.blocks)
+		p.attrs, p.blocks = p.attrs[:0], p.blocks[:0]
 		parsers.Put(p)
 	}()
 	toks, lexed := lex(src, p.toks[:0])
@@ -123,10 +153,12 @@ type parser struct {
 	text     string // src as a string: names and strings are its substrings
 	filename string
 	toks     []token
-	next     int  // index of the next token to read
-	newlines bool // whether newlines are tokens here (hclsyntax's stack top)
-	depth    int  // how deeply the parser has recursed
-	deepAt   int  // where it gave up for recursing too deeply, or -1
+	attrs    []Attribute // the attributes of the bodies being parsed
+	blocks   []Block     // the blocks of the bodies being parsed
+	next     int         // index of the next token to read
+	newlines bool        // whether newlines are tokens here (hclsyntax's stack top)
+	depth    int         // how deeply the parser has recursed
+	deepAt   int         // where it gave up for recursing too deeply, or -1
 }
 
 func (p *parser) fail() { panic(bailout{}) }
@@ -187,6 +219,23 @@ func (p *parser) rng(t token) hcl.Range {
 	return hcl.Range{Filename: p.filename, Start: p.pos(t.line, t.col, t.start), End: end}
 }
 
+// span is rng without the file name.
+func (p *parser) span(t token) span {
+	end := pos{t.line, t.col + t.end - t.start, t.end}
+	if t.kind == kNewline {
+		end = pos{t.line + 1, 1, t.end}
+	}
+	return span{pos{t.line, t.col, t.start}, end}
+}
+
+// prevSpan is prevRange without the file name.
+func (p *parser) prevSpan() span {
+	if p.next == 0 {
+		return p.span(p.peek())
+	}
+	return p.span(p.toks[p.next-1])
+}
+
 // name is the text of a token.
 func (p *parser) name(t token) string { return p.text[t.start:t.end] }
 
@@ -214,16 +263,18 @@ func (p *parser) str(t token) (string, hcl.Range) {
 }
 
 // body parses the items of a body up to its end token: a file's body
-// (end kEOF) or a block's (kCBrace, its opening brace just read).
-func (p *parser) body(end kind) *hclsyntax.Body {
-	start := p.prevRange()
-	attrs := hclsyntax.Attributes{}
-	blocks := hclsyntax.Blocks{}
-	var endRange hcl.Range
+// (end kEOF) or a block's (kCBrace, its opening brace just read). The
+// items are gathered on the parser's stacks, above those of the bodies
+// around this one, and copied out at its end.
+func (p *parser) body(end kind) *Body {
+	start := p.prevSpan()
+	a0, b0 := len(p.attrs), len(p.blocks)
+	var seen map[string]bool // the names so far, once there are many
+	var endSpan span
 	for {
 		next := p.peek()
 		if next.kind == end {
-			endRange = p.rng(next)
+			endSpan = p.span(next)
 			p.read()
 			break
 		}
@@ -235,12 +286,29 @@ func (p *parser) body(end kind) *hclsyntax.Body {
 			switch p.peek().kind {
 			case kEqual:
 				a := p.attribute(ident, false)
-				if _, dup := attrs[a.Name]; dup {
-					p.fail()
+				// hclsyntax reports a second attribute of the same name.
+				if seen != nil {
+					if seen[a.Name] {
+						p.fail()
+					}
+					seen[a.Name] = true
+				} else {
+					for i := a0; i < len(p.attrs); i++ {
+						if p.attrs[i].Name == a.Name {
+							p.fail()
+						}
+					}
+					if len(p.attrs)-a0 == 16 {
+						seen = map[string]bool{a.Name: true}
+						for i := a0; i < len(p.attrs); i++ {
+							seen[p.attrs[i].Name] = true
+						}
+					}
 				}
-				attrs[a.Name] = a
+				p.attrs = append(p.attrs, a)
 			case kString, kOBrace, kIdent:
-				blocks = append(blocks, p.block(ident))
+				blk := p.block(ident)
+				p.blocks = append(p.blocks, blk)
 			default:
 				p.fail()
 			}
@@ -248,41 +316,47 @@ func (p *parser) body(end kind) *hclsyntax.Body {
 			p.fail()
 		}
 	}
-	return &hclsyntax.Body{
-		Attributes: attrs,
-		Blocks:     blocks,
-		SrcRange:   hcl.RangeBetween(start, endRange),
-		EndRange:   hcl.Range{Filename: endRange.Filename, Start: endRange.End, End: endRange.End},
+	b := &Body{
+		Attributes: append(make([]Attribute, 0, len(p.attrs)-a0), p.attrs[a0:]...),
+		Blocks:     append(make([]Block, 0, len(p.blocks)-b0), p.blocks[b0:]...),
+		filename:   p.filename,
+		src:        span{start.start, endSpan.end},
+		end:        span{endSpan.end, endSpan.end},
 	}
+	clear(p.attrs[a0:])
+	clear(p.blocks[b0:])
+	p.attrs, p.blocks = p.attrs[:a0], p.blocks[:b0]
+	return b
 }
 
 // attribute parses the rest of an attribute after its name; one in a
 // single-line block does not end with a newline.
-func (p *parser) attribute(ident token, singleLine bool) *hclsyntax.Attribute {
+func (p *parser) attribute(ident token, singleLine bool) Attribute {
 	eq := p.read()
 	expr := p.expr()
-	endRange := p.prevRange()
+	endSpan := p.prevSpan()
 	if !singleLine {
 		if end := p.peek(); end.kind != kNewline && end.kind != kEOF {
 			p.fail()
 		}
 		p.read()
 	}
-	nameRange := p.rng(ident)
-	return &hclsyntax.Attribute{
-		Name:        p.name(ident),
-		Expr:        expr,
-		SrcRange:    hcl.RangeBetween(nameRange, endRange),
-		NameRange:   nameRange,
-		EqualsRange: p.rng(eq),
+	name := p.span(ident)
+	return Attribute{
+		Name:     p.name(ident),
+		Expr:     expr,
+		filename: p.filename,
+		src:      span{name.start, endSpan.end},
+		name:     name,
+		equal:    p.span(eq),
 	}
 }
 
 // block parses the rest of a block after its type.
-func (p *parser) block(ident token) *hclsyntax.Block {
+func (p *parser) block(ident token) Block {
 	p.enter()
 	var labels []string
-	var labelRanges []hcl.Range
+	var labelSpans []span
 	var open token
 labels:
 	for {
@@ -295,52 +369,54 @@ labels:
 			p.read()
 			s, _ := p.str(t)
 			labels = append(labels, s)
-			labelRanges = append(labelRanges, p.rng(t))
+			labelSpans = append(labelSpans, p.span(t))
 		case kIdent:
 			p.read()
 			labels = append(labels, p.name(t))
-			labelRanges = append(labelRanges, p.rng(t))
+			labelSpans = append(labelSpans, p.span(t))
 		default:
 			p.fail()
 		}
 	}
-	var body *hclsyntax.Body
+	var body *Body
 	switch p.peek().kind {
 	case kNewline, kEOF, kCBrace:
 		body = p.body(kCBrace)
 	default:
-		// A one-line block holding one attribute: foo { bar = baz }.
+		// A one-line block holding one attribute: foo { bar = baz }. Its
+		// body has no Blocks, not even an empty list.
 		ident := p.read()
 		if ident.kind != kIdent || p.peek().kind != kEqual {
 			p.fail()
 		}
 		a := p.attribute(ident, true)
-		body = &hclsyntax.Body{
-			Attributes: hclsyntax.Attributes{a.Name: a},
-			SrcRange:   a.SrcRange,
-			EndRange:   hcl.Range{Filename: a.SrcRange.Filename, Start: a.SrcRange.End, End: a.SrcRange.End},
+		body = &Body{
+			Attributes: []Attribute{a},
+			filename:   p.filename,
+			src:        a.src,
+			end:        span{a.src.end, a.src.end},
 		}
 		if p.peek().kind != kCBrace {
 			p.fail()
 		}
 		p.read()
 	}
-	closeRange := p.prevRange()
+	closer := p.prevSpan()
 	if eol := p.peek(); eol.kind != kNewline && eol.kind != kEOF {
 		p.fail()
 	}
 	p.read()
-	b := &hclsyntax.Block{
-		Type:            p.name(ident),
-		Labels:          labels,
-		Body:            body,
-		TypeRange:       p.rng(ident),
-		LabelRanges:     labelRanges,
-		OpenBraceRange:  p.rng(open),
-		CloseBraceRange: closeRange,
-	}
 	p.depth--
-	return b
+	return Block{
+		Type:     p.name(ident),
+		Labels:   labels,
+		Body:     body,
+		filename: p.filename,
+		typ:      p.span(ident),
+		open:     p.span(open),
+		closer:   closer,
+		labels:   labelSpans,
+	}
 }
 
 // expr parses an expression: hclsyntax's ParseExpression, whose top is

@@ -30,12 +30,19 @@ var sameTree = cmp.Options{
 }
 
 // check parses src with both parsers and fails t when the subset parser
-// accepts what hclsyntax rejects, or builds another tree. It reports
+// accepts what hclsyntax rejects, or builds another tree, or when the
+// compact form of hclsyntax's tree does not hold all of it. It reports
 // whether the subset parser accepted src.
 func check(t testing.TB, name string, src []byte) bool {
 	t.Helper()
 	got, ok, _ := parseSubset(src, name)
 	want, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	if sb, isSyntax := want.Body.(*hclsyntax.Body); isSyntax {
+		// A file outside the subset is converted: a tree rebuilt from
+		// the compact form must be hclsyntax's.
+		rebuilt := &hcl.File{Body: unshare(fromSyntax(sb)).Syntax(), Bytes: want.Bytes, Nav: want.Nav}
+		sameFile(t, name+" (converted)", src, want, rebuilt)
+	}
 	if !ok {
 		return false
 	}
@@ -43,16 +50,55 @@ func check(t testing.TB, name string, src []byte) bool {
 		t.Errorf("%s: the subset parser accepted a file hclsyntax reports errors in: %v\n%s", name, diags, src)
 		return true
 	}
+	body := got.Body.(*Body)
+	checkOrder(t, name, body)
+	sameFile(t, name, src, want, &hcl.File{Body: body.Syntax(), Bytes: got.Bytes})
+	return true
+}
+
+// sameFile fails t when the two files' trees differ, Nav aside.
+func sameFile(t testing.TB, name string, src []byte, want, got *hcl.File) {
+	t.Helper()
 	// go-cmp takes time doubling with each level of nested slices, even
 	// on equal trees: a deeply nested file would never finish. Equal
 	// trees are seen in linear time first; go-cmp explains differences.
 	if reflect.DeepEqual(want.Body, got.Body) && bytes.Equal(want.Bytes, got.Bytes) {
-		return true
+		return
 	}
 	if d := cmp.Diff(want, got, sameTree); d != "" {
 		t.Errorf("%s: trees differ (-hclsyntax +hclfast):\n%s\nsource:\n%s", name, d, src)
 	}
-	return true
+}
+
+// checkOrder fails t when a body's attributes or blocks are not in source
+// order, the order Body promises.
+func checkOrder(t testing.TB, name string, b *Body) {
+	t.Helper()
+	for i := 1; i < len(b.Attributes); i++ {
+		if b.Attributes[i-1].src.start.byt >= b.Attributes[i].src.start.byt {
+			t.Errorf("%s: attributes %q and %q out of order", name, b.Attributes[i-1].Name, b.Attributes[i].Name)
+		}
+	}
+	for i := range b.Blocks {
+		if i > 0 && b.Blocks[i-1].typ.start.byt >= b.Blocks[i].typ.start.byt {
+			t.Errorf("%s: blocks %q and %q out of order", name, b.Blocks[i-1].Type, b.Blocks[i].Type)
+		}
+		checkOrder(t, name, b.Blocks[i].Body)
+	}
+}
+
+// unshare copies a compact body without the trees Syntax made or was
+// given, so that Syntax builds them again from the compact form.
+func unshare(b *Body) *Body {
+	c := &Body{Attributes: b.Attributes, filename: b.filename, src: b.src, end: b.end}
+	if b.Blocks != nil {
+		c.Blocks = make([]Block, len(b.Blocks))
+		for i, blk := range b.Blocks {
+			c.Blocks[i] = blk
+			c.Blocks[i].Body = unshare(blk.Body)
+		}
+	}
+	return c
 }
 
 func TestParseConfig(t *testing.T) {
