@@ -547,7 +547,8 @@ func (e *evaluator) selected(oi *optInst) ([]*ddef, bool) {
 }
 
 // pnode is a partial object: the parts of config (or self) an expression
-// reads. Most have one child, kept apart from the others.
+// reads. Most have one child, kept apart from the others; one with many
+// (a namespace such as services, read for many services) indexes them.
 type pnode struct {
 	done bool
 	v    cty.Value
@@ -555,15 +556,26 @@ type pnode struct {
 	c0   *pnode
 	keys []string
 	kids []*pnode
+	idx  map[string]*pnode // keys to kids, once there are manyKids
 }
+
+// manyKids is how many children a pnode finds by looking through them
+// all; from then on it looks them up in an index.
+const manyKids = 8
 
 func (p *pnode) child(k string, e *evaluator) *pnode {
 	if p.c0 != nil && p.k0 == k {
 		return p.c0
 	}
-	for i, kk := range p.keys {
-		if kk == k {
-			return p.kids[i]
+	if p.idx != nil {
+		if c := p.idx[k]; c != nil {
+			return c
+		}
+	} else {
+		for i, kk := range p.keys {
+			if kk == k {
+				return p.kids[i]
+			}
 		}
 	}
 	c := e.pnodes.next()
@@ -573,6 +585,15 @@ func (p *pnode) child(k string, e *evaluator) *pnode {
 	}
 	p.keys = append(p.keys, k)
 	p.kids = append(p.kids, c)
+	switch {
+	case p.idx != nil:
+		p.idx[k] = c
+	case len(p.keys) == manyKids:
+		p.idx = make(map[string]*pnode, 2*manyKids)
+		for i, kk := range p.keys {
+			p.idx[kk] = p.kids[i]
+		}
+	}
 	return c
 }
 
