@@ -13,8 +13,11 @@ import (
 
 // ParseConfig parses src, the contents of the file filename, as
 // hclsyntax.ParseConfig(src, filename, hcl.InitialPos) does, and returns
-// what it returns (see the package documentation for the Nav field).
-// It is safe for concurrent use.
+// what it returns with the body as a *Body (see the package documentation
+// for the Nav field). It is safe for concurrent use.
+//
+// A file larger than maxFileSize (2 GiB less two bytes) is not parsed: it
+// gets a "File too large" error and an empty body.
 //
 // A file whose syntax nests more than maxNesting deep is not parsed: the
 // diagnostic says where it passes the limit, and the file's body is
