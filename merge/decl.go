@@ -110,8 +110,8 @@ func nativeHeader(b *hclfast.Block) optHeader {
 // large configuration has tens of thousands of option blocks.
 func readOptBlock(h optHeader, body hcl.Body) *optBlock {
 	ob := &optBlock{defRange: h.defRange}
-	var nested []optHeader
-	var nestedBodies []hcl.Body
+	var native []*hclfast.Block // nested blocks of native syntax
+	var nested []*hcl.Block     // of any other syntax
 	if sb, ok := body.(*hclfast.Body); ok {
 		for j := range sb.Attributes {
 			a := &sb.Attributes[j]
@@ -132,8 +132,7 @@ func readOptBlock(h optHeader, body hcl.Body) *optBlock {
 					"An option block may only hold option blocks, each with one label: the path of the nested option.", nb.DefRange()))
 				continue
 			}
-			nested = append(nested, nativeHeader(nb))
-			nestedBodies = append(nestedBodies, nb.Body)
+			native = append(native, nb)
 		}
 		if ob.syn[aType] == nil {
 			ob.diags = append(ob.diags, newDiag(summaryBadDecl, "An option block needs a type.", h.defRange))
@@ -144,10 +143,7 @@ func readOptBlock(h optHeader, body hcl.Body) *optBlock {
 		for n, a := range content.Attributes {
 			ob.js[optAttrIndex(n)] = a
 		}
-		for _, nb := range content.Blocks {
-			nested = append(nested, headerOf(nb))
-			nestedBodies = append(nestedBodies, nb.Body)
-		}
+		nested = content.Blocks
 	}
 	label := h.label
 	rel, err := parseDotted(label)
@@ -189,8 +185,11 @@ func readOptBlock(h optHeader, body hcl.Body) *optBlock {
 		ob.t = t
 		ob.diags = append(ob.diags, tdiags...)
 	}
-	for i, nh := range nested {
-		ob.nested = append(ob.nested, readOptBlock(nh, nestedBodies[i]))
+	for _, nb := range native {
+		ob.nested = append(ob.nested, readOptBlock(nativeHeader(nb), nb.Body))
+	}
+	for _, nb := range nested {
+		ob.nested = append(ob.nested, readOptBlock(headerOf(nb), nb.Body))
 	}
 	ob.forget()
 	return ob

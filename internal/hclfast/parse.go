@@ -39,8 +39,10 @@ func ParseConfig(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
 		return tooLarge(src, filename)
 	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
-	if sb, ok := f.Body.(*hclsyntax.Body); ok {
-		f.Body = fromSyntax(sb)
+	if f != nil {
+		if sb, ok := f.Body.(*hclsyntax.Body); ok {
+			f.Body = fromSyntax(sb)
+		}
 	}
 	return f, diags
 }
