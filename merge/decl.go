@@ -70,7 +70,7 @@ type optBlock struct {
 	readOnly, internal      bool
 	descRange               hcl.Range
 
-	syn    [nOptAttrs]*hclfast.Attribute // native syntax: the parsed attributes, not copied
+	syn    [nOptAttrs]*hclfast.Attribute // native syntax: in the body; forget copies out those kept
 	js     [nOptAttrs]*hcl.Attribute     // JSON syntax
 	t      *typ
 	diags  hcl.Diagnostics

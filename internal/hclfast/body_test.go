@@ -135,3 +135,26 @@ func TestSyntaxConcurrent(t *testing.T) {
 		t.Errorf("a block's tree is not its body's")
 	}
 }
+
+// TestTooLarge checks the error for a file over the size limit, with a
+// limit small enough to test.
+func TestTooLarge(t *testing.T) {
+	for _, tt := range []struct {
+		src  string
+		fail bool
+	}{{"a = 1\n", false}, {"a = 12\n", true}, {"a = \"${x}\"\n", true}} {
+		f, diags := parseConfig([]byte(tt.src), "big.hcl", 6)
+		if !tt.fail {
+			if diags.HasErrors() || f.Body.(*Body).Attribute("a") == nil {
+				t.Errorf("%q: %v, want attribute a and no error", tt.src, diags)
+			}
+			continue
+		}
+		if len(diags) != 1 || diags[0].Summary != "File too large" || diags[0].Subject == nil || diags[0].Subject.Filename != "big.hcl" {
+			t.Errorf("%q: diagnostics = %v, want one located \"File too large\"", tt.src, diags)
+		}
+		if f == nil || len(f.Body.(*Body).Attributes) != 0 {
+			t.Errorf("%q: want an empty body with the error", tt.src)
+		}
+	}
+}

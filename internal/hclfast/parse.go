@@ -25,6 +25,15 @@ import (
 // nested a few hundred thousand deep would exhaust the stack, which ends
 // the process.
 func ParseConfig(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
+	return parseConfig(src, filename, maxFileSize)
+}
+
+// parseConfig is ParseConfig with the largest file it parses as a
+// parameter, for tests.
+func parseConfig(src []byte, filename string, maxSize int) (*hcl.File, hcl.Diagnostics) {
+	if len(src) > maxSize {
+		return tooLarge(src, filename, maxSize)
+	}
 	f, ok, deepAt := parseSubset(src, filename)
 	if ok {
 		return f, nil
@@ -34,9 +43,6 @@ func ParseConfig(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
 	}
 	if deepAt >= 0 {
 		return tooDeep(src, filename, deepAt)
-	}
-	if len(src) > maxFileSize {
-		return tooLarge(src, filename)
 	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if f != nil {
@@ -51,13 +57,13 @@ func ParseConfig(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
 // places of its syntax are held in 32-bit numbers.
 const maxFileSize = 1<<31 - 2
 
-// tooLarge is ParseConfig's answer for a file larger than maxFileSize.
-func tooLarge(src []byte, filename string) (*hcl.File, hcl.Diagnostics) {
+// tooLarge is ParseConfig's answer for a file larger than maxSize.
+func tooLarge(src []byte, filename string, maxSize int) (*hcl.File, hcl.Diagnostics) {
 	at := hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}
 	return &hcl.File{Body: emptyBody(filename), Bytes: src}, hcl.Diagnostics{{
 		Severity: hcl.DiagError,
 		Summary:  "File too large",
-		Detail:   fmt.Sprintf("This file is %d bytes long; strata parses files of at most %d bytes.", len(src), maxFileSize),
+		Detail:   fmt.Sprintf("This file is %d bytes long; strata parses files of at most %d bytes.", len(src), maxSize),
 		Subject:  &at,
 	}}
 }
