@@ -122,21 +122,26 @@ func (b *Block) DefRange() hcl.Range {
 // AsHCLBlock returns the block as an *hcl.Block whose Body is b.Body, as
 // hclsyntax.Block's method of that name does.
 func (b *Block) AsHCLBlock() *hcl.Block {
-	var labelRanges []hcl.Range
-	if b.labels != nil {
-		labelRanges = make([]hcl.Range, len(b.labels))
-		for i, s := range b.labels {
-			labelRanges[i] = s.rng(b.filename)
-		}
-	}
 	return &hcl.Block{
 		Type:        b.Type,
 		Labels:      b.Labels,
 		Body:        b.Body,
 		DefRange:    b.DefRange(),
 		TypeRange:   b.TypeRange(),
-		LabelRanges: labelRanges,
+		LabelRanges: b.labelRanges(),
 	}
+}
+
+// labelRanges are the ranges of the labels, nil where hclsyntax's are.
+func (b *Block) labelRanges() []hcl.Range {
+	if b.labels == nil {
+		return nil
+	}
+	out := make([]hcl.Range, len(b.labels))
+	for i, s := range b.labels {
+		out[i] = s.rng(b.filename)
+	}
+	return out
 }
 
 // Syntax returns the body as hclsyntax's tree, the one hclsyntax's parser
@@ -163,19 +168,12 @@ func (b *Body) Syntax() *hclsyntax.Body {
 		s.Blocks = make(hclsyntax.Blocks, len(b.Blocks))
 		for i := range b.Blocks {
 			blk := &b.Blocks[i]
-			var labelRanges []hcl.Range
-			if blk.labels != nil {
-				labelRanges = make([]hcl.Range, len(blk.labels))
-				for j, l := range blk.labels {
-					labelRanges[j] = l.rng(blk.filename)
-				}
-			}
 			s.Blocks[i] = &hclsyntax.Block{
 				Type:            blk.Type,
 				Labels:          blk.Labels,
 				Body:            blk.Body.Syntax(),
 				TypeRange:       blk.TypeRange(),
-				LabelRanges:     labelRanges,
+				LabelRanges:     blk.labelRanges(),
 				OpenBraceRange:  blk.OpenBraceRange(),
 				CloseBraceRange: blk.closer.rng(blk.filename),
 			}

@@ -207,30 +207,23 @@ func (p *parser) read() token {
 	return t
 }
 
-// prevRange is the range of the token read last, or of the next one
-// before any was read.
-func (p *parser) prevRange() hcl.Range {
+// prevSpan is the span of the token read last, or of the next one before
+// any was read; prevRange is its range.
+func (p *parser) prevSpan() span {
 	if p.next == 0 {
-		return p.rng(p.peek())
+		return p.span(p.peek())
 	}
-	return p.rng(p.toks[p.next-1])
+	return p.span(p.toks[p.next-1])
 }
+
+func (p *parser) prevRange() hcl.Range { return p.prevSpan().rng(p.filename) }
 
 func (p *parser) pos(line, col, byt int32) hcl.Pos {
 	return hcl.Pos{Line: int(line), Column: int(col), Byte: int(byt)}
 }
 
-// rng is a token's range: a newline (or line comment) ends at the start
-// of the next line, any other token on its own line.
-func (p *parser) rng(t token) hcl.Range {
-	end := p.pos(t.line, t.col+t.end-t.start, t.end)
-	if t.kind == kNewline {
-		end = p.pos(t.line+1, 1, t.end)
-	}
-	return hcl.Range{Filename: p.filename, Start: p.pos(t.line, t.col, t.start), End: end}
-}
-
-// span is rng without the file name.
+// span is a token's place: a newline (or line comment) ends at the start
+// of the next line, any other token on its own line; rng is its range.
 func (p *parser) span(t token) span {
 	end := pos{t.line, t.col + t.end - t.start, t.end}
 	if t.kind == kNewline {
@@ -239,13 +232,7 @@ func (p *parser) span(t token) span {
 	return span{pos{t.line, t.col, t.start}, end}
 }
 
-// prevSpan is prevRange without the file name.
-func (p *parser) prevSpan() span {
-	if p.next == 0 {
-		return p.span(p.peek())
-	}
-	return p.span(p.toks[p.next-1])
-}
+func (p *parser) rng(t token) hcl.Range { return p.span(t).rng(p.filename) }
 
 // name is the text of a token.
 func (p *parser) name(t token) string { return p.text[t.start:t.end] }
