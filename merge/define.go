@@ -7,10 +7,9 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-
-	"github.com/strata-build/strata/internal/hclfast"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/strata-build/strata/internal/hclfast"
 	"github.com/strata-build/strata/priority"
 )
 

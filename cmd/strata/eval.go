@@ -130,12 +130,13 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 // stat, 20 runs) and 0.07 to 0.05 s of wall time, at 26 MiB peak, and
 // changed neither CPU nor wall time at 2000 and 10000 modules beyond the
 // noise. With the floor, GOGC=300 against 200 (medians of 8-10
-// alternated runs, three rounds): 2000 modules 1.70-1.75 against 2.06-2.18 s of
-// CPU and 1.08-1.14 against 1.23-1.34 s of wall time, in 2 collections
-// instead of 3, peak 347 against 325-340 MiB; 10000 modules 8.9 against
-// 10.7 s of CPU, 4 collections instead of 5, peak 1734 against 1657 MiB;
-// 100 modules unchanged. GOGC=250 and 350 did no better than 300, nor
-// floors of 32, 96 or 128 MiB.
+// alternated runs, three rounds): 2000 modules 1.70-1.75 against
+// 2.06-2.18 s of CPU and 1.08-1.14 against 1.23-1.34 s of wall time, in
+// 2 collections instead of 3, peak 347 against 325-340 MiB; 10000
+// modules 8.9 against 10.7 s of CPU, 4 collections instead of 5, peak
+// 1734 against 1657 MiB; 100 modules unchanged. GOGC=250 and 350 did no
+// better than 300, nor floors of 32, 96 or 128 MiB. (Peaks fell by about
+// a fifth since, with compact syntax bodies: internal/hclfast.)
 const (
 	// gcPercent is GOGC during an evaluation, once past gcFloor.
 	gcPercent = 300
