@@ -690,14 +690,22 @@ func (p *parser) elements(closer kind) ([]hclsyntax.Expression, token) {
 	}
 }
 
-// tuple parses a tuple constructor.
-func (p *parser) tuple() hclsyntax.Expression {
-	open := p.read()
-	saved := p.newlines
+// openCollection reads the opening bracket or brace of a tuple or object
+// constructor, where newlines are not tokens, and gives up on a for
+// expression; saved is the newline setting to restore after it.
+func (p *parser) openCollection() (open token, saved bool) {
+	open = p.read()
+	saved = p.newlines
 	p.newlines = false
 	if p.isFor(p.peek()) {
 		p.fail()
 	}
+	return open, saved
+}
+
+// tuple parses a tuple constructor.
+func (p *parser) tuple() hclsyntax.Expression {
+	open, saved := p.openCollection()
 	exprs, closing := p.elements(kCBrack)
 	p.newlines = saved
 	return &hclsyntax.TupleConsExpr{Exprs: exprs, SrcRange: hcl.RangeBetween(p.rng(open), p.rng(closing)), OpenRange: p.rng(open)}
@@ -705,12 +713,7 @@ func (p *parser) tuple() hclsyntax.Expression {
 
 // object parses an object constructor, where newlines separate items.
 func (p *parser) object() hclsyntax.Expression {
-	open := p.read()
-	saved := p.newlines
-	p.newlines = false
-	if p.isFor(p.peek()) {
-		p.fail()
-	}
+	open, saved := p.openCollection()
 	p.newlines = true
 	var items []hclsyntax.ObjectConsItem
 	var closing token
