@@ -157,7 +157,7 @@ func readOptBlock(h optHeader, body hcl.Body) *optBlock {
 		if !ok {
 			return "", false
 		}
-		v, d := a.Expr.Value(nil)
+		v, d := literalValue(a.Expr)
 		if d.HasErrors() || v.Type() != cty.String || v.IsNull() || !v.IsKnown() {
 			ob.diags = append(ob.diags, newDiag(summaryBadDecl, fmt.Sprintf("The %s of option %s must be a literal string.", a.Name, label), a.Expr.Range()))
 			return "", false
@@ -171,7 +171,7 @@ func readOptBlock(h optHeader, body hcl.Body) *optBlock {
 		if !ok {
 			return false
 		}
-		v, d := a.Expr.Value(nil)
+		v, d := literalValue(a.Expr)
 		if d.HasErrors() || v.Type() != cty.Bool || v.IsNull() || !v.IsKnown() {
 			ob.diags = append(ob.diags, newDiag(summaryBadDecl, fmt.Sprintf("The %s of option %s must be true or false.", a.Name, label), a.Expr.Range()))
 			return false
@@ -193,6 +193,14 @@ func readOptBlock(h optHeader, body hcl.Body) *optBlock {
 	}
 	ob.forget()
 	return ob
+}
+
+// literalValue is x.Value(nil), taking a literal's value directly.
+func literalValue(x hcl.Expression) (cty.Value, hcl.Diagnostics) {
+	if v, ok := literal(x); ok {
+		return v, nil
+	}
+	return x.Value(nil)
 }
 
 // forget drops the attributes only readOptBlock reads, and copies the

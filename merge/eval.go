@@ -95,19 +95,29 @@ type instance struct {
 	key     string // path.String()
 }
 
+// literal returns the value of a literal: a number, a bool, null, or a
+// quoted string without interpolations; what x.Value would return, without
+// the work.
+func literal(x hcl.Expression) (cty.Value, bool) {
+	switch lx := x.(type) {
+	case *hclsyntax.LiteralValueExpr:
+		return lx.Val, true
+	case *hclsyntax.TemplateExpr:
+		if len(lx.Parts) == 1 {
+			if lit, ok := lx.Parts[0].(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String {
+				return lit.Val, true
+			}
+		}
+	}
+	return cty.NilVal, false
+}
+
 // evalExpr evaluates an expression, first merging exactly the options it
 // reads (spec section 6).
 func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagnostics) {
 	e.evals++
-	switch lx := x.(type) {
-	case *hclsyntax.LiteralValueExpr:
-		return lx.Val, nil
-	case *hclsyntax.TemplateExpr:
-		if len(lx.Parts) == 1 {
-			if lit, ok := lx.Parts[0].(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String {
-				return lit.Val, nil
-			}
-		}
+	if v, ok := literal(x); ok {
+		return v, nil
 	}
 	vars := varsOf(x, sc.mod)
 	var v cty.Value

@@ -66,6 +66,11 @@ type block[T any] struct{ free []T }
 func (b *block[T]) next() *T {
 	if len(b.free) == 0 {
 		b.free = make([]T, 64)
+		// Fresh memory read before it is written costs two page faults
+		// (the first maps the kernel's shared zero page, the write
+		// replaces it and flushes the other processors' TLBs), and a
+		// pnode is read first: write the block now.
+		clear(b.free)
 	}
 	p := &b.free[0]
 	b.free = b.free[1:]

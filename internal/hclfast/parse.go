@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -15,6 +16,9 @@ import (
 // hclsyntax.ParseConfig(src, filename, hcl.InitialPos) does, and returns
 // what it returns with the body as a *Body (see the package documentation
 // for the Nav field). It is safe for concurrent use.
+//
+// The names and strings of the syntax tree share src's memory, as the
+// returned file's Bytes does: the caller must not change src afterwards.
 //
 // A file larger than maxFileSize (2 GiB less two bytes) is not parsed: it
 // gets a "File too large" error and an empty body.
@@ -144,7 +148,7 @@ func parseSubset(src []byte, filename string) (f *hcl.File, ok bool, deepAt int)
 		return nil, false, -1
 	}
 	p.src, p.filename, p.next, p.newlines = src, filename, 0, true
-	p.text = string(src)
+	p.text = unsafe.String(unsafe.SliceData(src), len(src))
 	p.depth, p.deepAt = 0, -1
 	body := p.body(kEOF)
 	return &hcl.File{Body: body, Bytes: src}, true, -1
@@ -161,7 +165,7 @@ type bailout struct{}
 // error or parse something outside the subset.
 type parser struct {
 	src      []byte
-	text     string // src as a string: names and strings are its substrings
+	text     string // src as a string (sharing its memory): names and strings are its substrings
 	filename string
 	toks     []token
 	attrs    []Attribute // the attributes of the bodies being parsed
