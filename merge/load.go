@@ -218,7 +218,11 @@ func (c *Config) resolve(from *module, s string) (location, string) {
 	}
 	p = filepath.Clean(p)
 	key := p
-	if abs, err := filepath.Abs(p); err == nil {
+	if from != nil && filepath.IsAbs(from.key) && !filepath.IsAbs(s) {
+		// The importer's key is its absolute path: this saves asking the
+		// OS for the working directory once per import.
+		key = filepath.Join(filepath.Dir(from.key), s)
+	} else if abs, err := filepath.Abs(p); err == nil {
 		key = abs
 	}
 	return location{key: key, name: filepath.ToSlash(p), fpath: p}, ""

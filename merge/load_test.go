@@ -3,6 +3,9 @@ package merge_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -56,6 +59,76 @@ func TestLoadImportChain(t *testing.T) {
 			}
 			if string(got) != "["+strings.Join(want, ",")+"]" {
 				t.Errorf("seen = %s, want [%s]", got, strings.Join(want, ","))
+			}
+		})
+	}
+}
+
+// TestLoadOSKeys checks that a module file of the OS imported by several
+// spellings of its path (relative to different folders, through "..",
+// absolute) is one module, whether the first module was named by an
+// absolute or a relative path.
+func TestLoadOSKeys(t *testing.T) {
+	dir := t.TempDir()
+	abs := filepath.ToSlash(filepath.Join(dir, "sub", "a.hcl"))
+	files := map[string]string{
+		"main.hcl": `imports = ["./sub/a.hcl", "sub/../sub/b.hcl", "` + abs + `"]
+option "seen" {
+  type    = listOf(str)
+  default = []
+}
+config {
+  seen = ["main"]
+}
+`,
+		"sub/a.hcl": `imports = ["../sub/b.hcl", "./b.hcl"]
+config {
+  seen = ["a"]
+}
+`,
+		"sub/b.hcl": `config {
+  seen = ["b"]
+}
+`,
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name string
+		cwd  string // "" to stay
+		main string
+	}{
+		{name: "absolute", main: filepath.Join(dir, "main.hcl")},
+		{name: "relative", cwd: dir, main: "main.hcl"},
+		{name: "relative from above", cwd: filepath.Dir(dir), main: filepath.Join(filepath.Base(dir), "main.hcl")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.cwd != "" {
+				t.Chdir(tc.cwd)
+			}
+			res, diags := (&merge.Config{}).Eval(tc.main)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			v, diags := res.Get("seen")
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			var got []string
+			for _, e := range v.AsValueSlice() {
+				got = append(got, e.AsString())
+			}
+			slices.Sort(got)
+			if want := []string{"a", "b", "main"}; !slices.Equal(got, want) {
+				t.Errorf("seen = %q, want each module once: %q", got, want)
 			}
 		})
 	}
