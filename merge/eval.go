@@ -3,6 +3,7 @@ package merge
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
@@ -44,7 +45,8 @@ type evaluator struct {
 	snap    []*memo  // the kept values found at the start
 	pending []int32  // merged top-level options not kept yet
 
-	done []atomic.Pointer[doneOpt] // of a prefetch view: what the views merged (parallel.go)
+	done      []atomic.Pointer[doneOpt] // of a prefetch view: what the views merged (parallel.go)
+	doneConds *sync.Map                 // of a prefetch view: *cond to the *condState a view found without diagnostics
 
 	funcNames []string // sorted, see steadySuggestions
 }

@@ -442,6 +442,13 @@ func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 			e.conds = map[*cond]*condState{}
 		}
 		st = &condState{}
+		if e.doneConds != nil {
+			// Another view evaluated it: what it found is done and no
+			// longer changes.
+			if ds, ok := e.doneConds.Load(c); ok {
+				st = ds.(*condState)
+			}
+		}
 		e.conds[c] = st
 	}
 	if st.done {
@@ -476,6 +483,7 @@ func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 	}
 	if !v.IsKnown() {
 		st.res = 0
+		e.giveCond(c, st, diags)
 		return false, nil
 	}
 	if v.IsNull() || v.Type() != cty.Bool {
@@ -488,7 +496,16 @@ func (e *evaluator) condition(p Path, c *cond) (bool, hcl.Diagnostics) {
 	if v.True() {
 		st.res = 1
 	}
+	e.giveCond(c, st, diags)
 	return v.True(), nil
+}
+
+// giveCond offers a condition just evaluated without diagnostics to the
+// other prefetch views.
+func (e *evaluator) giveCond(c *cond, st *condState, diags hcl.Diagnostics) {
+	if e.doneConds != nil && len(diags) == 0 {
+		e.doneConds.LoadOrStore(c, st)
+	}
 }
 
 // multiple reports an option that allows one definition but got several.

@@ -56,13 +56,14 @@ func (e *evaluator) prefetch(node *declNode) {
 	workers = min(workers, runs)
 	owner := make([]int, runs)
 	done := make([]atomic.Pointer[doneOpt], len(e.topOpts))
+	var doneConds sync.Map
 	var next atomic.Int64
 	var failed atomic.Bool
 	views := make([]*evaluator, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		v := e.view()
-		v.done = done
+		v.done, v.doneConds = done, &doneConds
 		views[w] = v
 		wg.Go(func() {
 			for !failed.Load() {
