@@ -18,10 +18,18 @@ import (
 type thunk struct {
 	x    hcl.Expression
 	body hcl.Body
-	v    cty.Value
+	v    *cty.Value // rare: a thunk is most often syntax
 }
 
-func valThunk(v cty.Value) thunk { return thunk{v: v} }
+func valThunk(v cty.Value) thunk { return thunk{v: &v} }
+
+// val is the value of a value thunk, cty.NilVal for syntax.
+func (th thunk) val() cty.Value {
+	if th.v == nil {
+		return cty.NilVal
+	}
+	return *th.v
+}
 
 // scope is where a thunk is evaluated: its module (for locals and
 // relative paths) and the submodule element it is inside (for name and
@@ -101,7 +109,8 @@ func objectLike(th thunk) bool {
 	}
 	switch x := th.x.(type) {
 	case nil:
-		return th.v != cty.NilVal && th.v.IsKnown() && !th.v.IsNull() && isObject(th.v.Type())
+		v := th.val()
+		return v != cty.NilVal && v.IsKnown() && !v.IsNull() && isObject(v.Type())
 	case *hclsyntax.ObjectConsExpr:
 		return true
 	case hclsyntax.Expression:
@@ -116,7 +125,8 @@ func objectLike(th thunk) bool {
 func listLike(th thunk) bool {
 	switch x := th.x.(type) {
 	case nil:
-		return th.body == nil && th.v != cty.NilVal && th.v.IsKnown() && !th.v.IsNull() && isList(th.v.Type())
+		v := th.val()
+		return th.body == nil && v != cty.NilVal && v.IsKnown() && !v.IsNull() && isList(v.Type())
 	case *hclsyntax.TupleConsExpr:
 		return true
 	case hclsyntax.Expression:
@@ -136,7 +146,8 @@ func isNullSyntax(th thunk) bool {
 	if lit, ok := th.x.(*hclsyntax.LiteralValueExpr); ok {
 		return lit.Val.IsNull()
 	}
-	return th.x == nil && th.body == nil && th.v != cty.NilVal && th.v.IsNull()
+	v := th.val()
+	return th.x == nil && th.body == nil && v != cty.NilVal && v.IsNull()
 }
 
 // rangeOf is the place of a thunk.
@@ -205,7 +216,7 @@ func (e *evaluator) items(th thunk, sc *scope, skipWhen bool) ([]item, hcl.Diagn
 		}
 		return out, diags
 	default:
-		v := th.v
+		v := th.val()
 		for it := v.ElementIterator(); it.Next(); {
 			k, ev := it.Element()
 			out = append(out, item{keys: e.keys(k.AsString()), th: valThunk(ev)})
@@ -322,8 +333,8 @@ func (e *evaluator) pushNamespace(node *declNode, base Path, th thunk, rng hcl.R
 			return e.pushNamespace(node, base, val, rng, nw, sc, emit)
 		}
 	}
-	if th.x == nil && th.body == nil && isProp(th.v) {
-		p := propOf(th.v)
+	if th.x == nil && th.body == nil && isProp(th.val()) {
+		p := propOf(th.val())
 		switch p.fn {
 		case "mkIf":
 			c := &cond{v: p.cond, sc: sc, rng: rng}
@@ -372,7 +383,7 @@ func (e *evaluator) pushOpaque(node *declNode, base Path, th thunk, rng hcl.Rang
 		return e.namespaceValue(base, th, v, rng)
 	}
 	if th.x == nil && th.body == nil {
-		return e.namespaceValue(base, th, th.v, rng)
+		return e.namespaceValue(base, th, th.val(), rng)
 	}
 	if lit, ok := th.x.(*hclsyntax.LiteralValueExpr); ok {
 		return e.namespaceValue(base, th, lit.Val, rng)

@@ -739,7 +739,7 @@ func (e *evaluator) thunkValue(th thunk, sc *scope) (cty.Value, hcl.Diagnostics)
 		}
 		return cty.ObjectVal(vals), diags
 	}
-	return th.v, nil
+	return th.val(), nil
 }
 
 func shallowUnion(a, b cty.Value) cty.Value {

@@ -299,8 +299,8 @@ func (e *evaluator) peel(p Path, th thunk, sc *scope, prio priority.Priority, or
 			argx[i] = a
 			args[i] = thunk{x: a}
 		}
-	} else if th.x == nil && th.body == nil && isProp(th.v) {
-		pp := propOf(th.v)
+	} else if th.x == nil && th.body == nil && isProp(th.val()) {
+		pp := propOf(th.val())
 		fn, at = pp.fn, rng
 		switch fn {
 		case "mkIf", "mkOverride", "mkOrder":
@@ -344,7 +344,7 @@ func (e *evaluator) peel(p Path, th thunk, sc *scope, prio priority.Priority, or
 		if argx != nil {
 			c.x, c.rng = argx[0], argx[0].Range()
 		} else {
-			c.v = args[0].v
+			c.v = args[0].val()
 		}
 		ok, diags := e.condition(p, c)
 		if diags.HasErrors() {
@@ -397,7 +397,7 @@ func (e *evaluator) peel(p Path, th thunk, sc *scope, prio priority.Priority, or
 			}
 			n = v
 		} else {
-			w, diags := e.applyProp(propOf(th.v), wrappers{}, p, rng)
+			w, diags := e.applyProp(propOf(th.val()), wrappers{}, p, rng)
 			if diags.HasErrors() {
 				return diags
 			}
