@@ -218,8 +218,15 @@ func (r *Result) JSON(path string) ([]byte, hcl.Diagnostics) {
 			r.e.prefetch(node)
 			var b []byte
 			if len(p) == 0 {
-				// The whole configuration is about as long as last time.
-				b = make([]byte, 0, r.e.decls.jsonSize.Load())
+				// The whole configuration is about as long as last time;
+				// the first time, guess from the number of options, as a
+				// large slice grows by a quarter at a time, which
+				// allocates about five times its final length.
+				size := r.e.decls.jsonSize.Load()
+				if size == 0 {
+					size = jsonPerOption * int64(len(r.e.topOpts))
+				}
+				b = make([]byte, 0, size)
 			}
 			b, diags := r.e.appendTreeJSON(b, node)
 			if len(p) == 0 && !diags.HasErrors() {
@@ -241,6 +248,11 @@ func (r *Result) JSON(path string) ([]byte, hcl.Diagnostics) {
 	}
 	return appendJSONValue(nil, v, false), diags
 }
+
+// jsonPerOption is a first guess of the length of the whole
+// configuration's JSON per top-level option: scripts/bench-eval's module
+// sets print about 51 bytes per option.
+const jsonPerOption = 64
 
 // namespaceAt returns the namespace node at p, or nil when p is not one
 // (an option, inside an option, or undeclared).
