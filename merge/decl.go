@@ -270,8 +270,9 @@ func (t *typ) clone() *typ {
 
 // declare adds the option block ob of module m to the tree root, whose
 // options have paths prefix+label (prefix names the submodule for
-// messages).
-func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnostics {
+// messages). types holds the types without a submodule declared so far,
+// by spelling.
+func declare(root *declNode, prefix Path, m *module, ob *optBlock, types map[string]*typ) hcl.Diagnostics {
 	b := ob
 	diags := append(hcl.Diagnostics(nil), ob.diags...)
 	rel := ob.rel
@@ -283,6 +284,16 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 		full = prefix.child(rel...)
 	}
 	t := ob.t.clone()
+	if t.subTree() == nil {
+		// Such a type is never changed, and its spelling is what makes
+		// two declarations' types the same (see below): one value serves
+		// every option of that type.
+		if it, ok := types[t.src]; ok {
+			t = it
+		} else {
+			types[t.src] = t
+		}
+	}
 	node := root
 	for i, s := range rel {
 		if node.opt != nil {
@@ -368,7 +379,7 @@ func declare(root *declNode, prefix Path, m *module, ob *optBlock) hcl.Diagnosti
 			subPrefix = full.child("<name>")
 		}
 		for _, nb := range ob.nested {
-			diags = append(diags, declare(sub, subPrefix, m, nb)...)
+			diags = append(diags, declare(sub, subPrefix, m, nb, types)...)
 		}
 	}
 	return diags

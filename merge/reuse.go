@@ -46,9 +46,10 @@ type emitted struct {
 // tree.
 func buildDecls(mods []*module) *declSet {
 	ds := &declSet{mods: mods, top: newNamespace(nil)}
+	types := map[string]*typ{}
 	for _, m := range mods {
 		for _, b := range m.options {
-			ds.diags = append(ds.diags, declare(ds.top, nil, m, b)...)
+			ds.diags = append(ds.diags, declare(ds.top, nil, m, b, types)...)
 		}
 	}
 	ds.top.freeze()
