@@ -144,6 +144,14 @@ func (e *evaluator) evalVars(x hcl.Expression, sc *scope, vars []hcl.Traversal) 
 	for _, t := range vars {
 		d.traversal(t, 0)
 	}
+	if d.exact != nil && !d.computed && len(vars) == 1 && d.leaves == 1 && d.self == nil && len(d.diags) == 0 {
+		if _, ok := x.(*hclsyntax.ScopeTraversalExpr); ok {
+			// The expression is a name of one option, directly or
+			// through locals that are names themselves (when =
+			// local.cfg.enable): its value is the option's.
+			return d.exact.v, nil
+		}
+	}
 	ctx := e.takeCtx()
 	if d.cfg != nil {
 		if d.leaves == 1 && d.leaf != nil {
@@ -290,18 +298,20 @@ func (e *evaluator) needsConfig(x hcl.Expression, m *module, depth int) bool {
 
 // demand collects what one expression reads.
 type demand struct {
-	e      *evaluator
-	sc     *scope
-	cfg    *pnode
-	self   *pnode
-	name   bool
-	arg    bool
-	locals []string
-	seen   map[string]bool
-	diags  hcl.Diagnostics
-	leaves int      // options of config read
-	leaf   *optInst // the one read, when leaves is 1
-	inCfg  bool     // need is filling cfg (not self)
+	e        *evaluator
+	sc       *scope
+	cfg      *pnode
+	self     *pnode
+	name     bool
+	arg      bool
+	locals   []string
+	seen     map[string]bool
+	diags    hcl.Diagnostics
+	leaves   int      // options of config read
+	leaf     *optInst // the one read, when leaves is 1
+	exact    *pnode   // the last option a traversal ended at, with its value
+	computed bool     // a local read is computed, not the name of an option
+	inCfg    bool     // need is filling cfg (not self)
 }
 
 // traversal records what a traversal needs, merging the options it reads.
@@ -358,6 +368,7 @@ func (d *demand) traversal(t hcl.Traversal, depth int) {
 			d.traversal(nt, depth+1)
 			return
 		}
+		d.computed = true
 		lsc := d.sc
 		if d.sc.inst != nil {
 			lsc = &scope{mod: d.sc.mod}
@@ -399,10 +410,14 @@ func (d *demand) need(root *declNode, base Path, inst *instance, p *pnode, t hcl
 		node = c
 		if c.opt != nil {
 			pn = pn.child(k, d.e)
-			if rest := t[si+2:]; len(rest) > 0 && d.needInside(c.opt, inst, pn, rest, rng) {
+			rest := t[si+2:]
+			if len(rest) > 0 && d.needInside(c.opt, inst, pn, rest, rng) {
 				return
 			}
 			d.needOpt(c.opt, inst, pn, rng)
+			if len(rest) == 0 && d.inCfg {
+				d.exact = pn
+			}
 			return
 		}
 		pn = pn.child(k, d.e)
