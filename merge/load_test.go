@@ -71,8 +71,8 @@ func TestLoadImportChain(t *testing.T) {
 func TestLoadOSKeys(t *testing.T) {
 	dir := t.TempDir()
 	abs := filepath.ToSlash(filepath.Join(dir, "sub", "a.hcl"))
-	files := map[string]string{
-		"main.hcl": `imports = ["./sub/a.hcl", "sub/../sub/b.hcl", "` + abs + `"]
+	files := fstest.MapFS{
+		"main.hcl": {Data: []byte(`imports = ["./sub/a.hcl", "sub/../sub/b.hcl", "` + abs + `"]
 option "seen" {
   type    = listOf(str)
   default = []
@@ -80,25 +80,19 @@ option "seen" {
 config {
   seen = ["main"]
 }
-`,
-		"sub/a.hcl": `imports = ["../sub/b.hcl", "./b.hcl"]
+`)},
+		"sub/a.hcl": {Data: []byte(`imports = ["../sub/b.hcl", "./b.hcl"]
 config {
   seen = ["a"]
 }
-`,
-		"sub/b.hcl": `config {
+`)},
+		"sub/b.hcl": {Data: []byte(`config {
   seen = ["b"]
 }
-`,
+`)},
 	}
-	for name, text := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.CopyFS(dir, files); err != nil {
+		t.Fatal(err)
 	}
 	tests := []struct {
 		name string
