@@ -47,6 +47,7 @@ type evaluator struct {
 
 	done      []atomic.Pointer[doneOpt] // of a prefetch view: what the views merged (parallel.go)
 	doneConds *sync.Map                 // of a prefetch view: *cond to the *condState a view found without diagnostics
+	json      [][]byte                  // by top-level option: its JSON as prefetch views wrote it, while a JSON is written
 
 	funcNames []string // sorted, see steadySuggestions
 }

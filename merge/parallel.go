@@ -24,7 +24,11 @@ import (
 // own, as without prefetch, and reports exactly what it would have.
 // Extra HCL functions of the Config may not be safe to call concurrently,
 // so with any there is no prefetch.
-func (e *evaluator) prefetch(node *declNode) {
+//
+// With withJSON, each view also writes the JSON of the options it merged
+// (appendJSONValue), and e.json holds it for appendTreeJSON, so that most
+// of the writing of a whole configuration is done on all processors too.
+func (e *evaluator) prefetch(node *declNode, withJSON bool) {
 	workers := runtime.GOMAXPROCS(0)
 	if workers < 2 || len(e.cfg.Functions) > 0 || e.cfg.serial {
 		return
@@ -60,12 +64,23 @@ func (e *evaluator) prefetch(node *declNode) {
 	var next atomic.Int64
 	var failed atomic.Bool
 	views := make([]*evaluator, workers)
+	// What view w wrote of option i is bufs[w][spans[i].start:spans[i].end].
+	var spans []jsonSpan
+	bufs := make([][]byte, workers)
+	if withJSON {
+		spans = make([]jsonSpan, len(e.topOpts))
+	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		v := e.view()
 		v.done, v.doneConds = done, &doneConds
 		views[w] = v
 		wg.Go(func() {
+			var buf []byte
+			if withJSON {
+				buf = make([]byte, 0, jsonPerOption*len(todo)/workers)
+			}
+			defer func() { bufs[w] = buf }()
 			for !failed.Load() {
 				c := int(next.Add(1)) - 1
 				if c >= runs {
@@ -73,9 +88,16 @@ func (e *evaluator) prefetch(node *declNode) {
 				}
 				owner[c] = w
 				for _, i := range todo[c*run : min(c*run+run, len(todo))] {
-					if _, _, diags := v.value(v.topOpts[i], hcl.Range{}); len(diags) > 0 {
+					o := v.topOpts[i]
+					_, has, diags := v.value(o, hcl.Range{})
+					if len(diags) > 0 {
 						failed.Store(true)
 						return
+					}
+					if withJSON && has {
+						start := len(buf)
+						buf = appendJSONValue(buf, o.val, false)
+						spans[i] = jsonSpan{start: start, end: len(buf), ok: true}
 					}
 				}
 			}
@@ -85,17 +107,29 @@ func (e *evaluator) prefetch(node *declNode) {
 	if failed.Load() {
 		return
 	}
+	if withJSON {
+		e.json = make([][]byte, len(e.topOpts))
+	}
 	for c, w := range owner {
 		for _, i := range todo[c*run : min(c*run+run, len(todo))] {
 			v := views[w]
 			o, src := e.topOpts[i], v.topOpts[i]
 			o.val, o.has, o.diags, o.state = src.val, src.has, nil, 2
+			if sp := spans; sp != nil && sp[i].ok {
+				e.json[i] = bufs[w][sp[i].start:sp[i].end:sp[i].end]
+			}
 			if e.track {
 				e.recs[i], e.gens[i] = v.recs[i], v.gens[i]
 				e.pending = append(e.pending, int32(i))
 			}
 		}
 	}
+}
+
+// jsonSpan is where a prefetch view wrote the JSON of an option.
+type jsonSpan struct {
+	start, end int
+	ok         bool
 }
 
 // view returns an evaluator sharing e's declarations, definitions and

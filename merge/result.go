@@ -180,7 +180,7 @@ func (e *evaluator) getPath(p Path) (cty.Value, hcl.Diagnostics) {
 			return v, diags
 		}
 	}
-	e.prefetch(node)
+	e.prefetch(node, false)
 	return e.treeValue(node, nil, hcl.Range{})
 }
 
@@ -215,7 +215,7 @@ func (r *Result) JSON(path string) ([]byte, hcl.Diagnostics) {
 		if node != nil {
 			// A namespace is written from the option tree, without
 			// building its value first.
-			r.e.prefetch(node)
+			r.e.prefetch(node, true)
 			var b []byte
 			if len(p) == 0 {
 				// The whole configuration is about as long as last time;
@@ -229,6 +229,7 @@ func (r *Result) JSON(path string) ([]byte, hcl.Diagnostics) {
 				b = make([]byte, 0, size)
 			}
 			b, diags := r.e.appendTreeJSON(b, node)
+			r.e.json = nil
 			if len(p) == 0 && !diags.HasErrors() {
 				r.e.decls.jsonSize.Store(int64(len(b) + len(b)/16))
 			}
@@ -274,6 +275,9 @@ func (e *evaluator) appendTreeJSON(b []byte, n *declNode) ([]byte, hcl.Diagnosti
 		_, has, diags := e.value(o, hcl.Range{})
 		if !has || diags.HasErrors() {
 			return b, diags
+		}
+		if e.json != nil && e.json[n.opt.idx] != nil {
+			return append(b, e.json[n.opt.idx]...), diags
 		}
 		return e.appendJSON(b, o), diags
 	}
