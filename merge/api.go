@@ -42,7 +42,8 @@ type Config struct {
 	// be shared by concurrent evaluations.
 	Cache *Cache
 
-	serial bool // no prefetch: for tests comparing it with prefetch
+	serial  bool // no prefetch: for tests comparing it with prefetch
+	hclOnly bool // no quick evaluation (quick.go): for tests comparing it with hcl's
 }
 
 // Cache keeps parsed modules for reuse by later evaluations. A file is

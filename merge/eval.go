@@ -50,6 +50,7 @@ type evaluator struct {
 	json      [][]byte                  // by top-level option: its JSON as prefetch views wrote it, while a JSON is written
 
 	funcNames []string // sorted, see steadySuggestions
+	quicks    int      // expressions quickValue evaluated, for tests
 }
 
 // localKey names the value of one local of a module as seen by the
@@ -142,15 +143,21 @@ func (e *evaluator) evalExpr(x hcl.Expression, sc *scope) (cty.Value, hcl.Diagno
 // evalVars evaluates an expression that reads the variables vars.
 func (e *evaluator) evalVars(x hcl.Expression, sc *scope, vars []hcl.Traversal) (cty.Value, hcl.Diagnostics) {
 	d := &demand{e: e, sc: sc}
+	var endsBuf [8]*pnode
+	ends := endsBuf[:0]
 	for _, t := range vars {
+		d.exact = nil
 		d.traversal(t, 0)
+		ends = append(ends, d.exact)
 	}
-	if d.exact != nil && !d.computed && len(vars) == 1 && d.leaves == 1 && d.self == nil && len(d.diags) == 0 {
-		if _, ok := x.(*hclsyntax.ScopeTraversalExpr); ok {
-			// The expression is a name of one option, directly or
-			// through locals that are names themselves (when =
-			// local.cfg.enable): its value is the option's.
-			return d.exact.v, nil
+	if !d.computed && d.self == nil && !d.arg && len(d.diags) == 0 && !e.cfg.hclOnly && len(e.cfg.Functions) == 0 {
+		// Most expressions only name options, directly or through locals
+		// that are names themselves (when = local.cfg.enable), and call
+		// functions on them: they are evaluated without building the
+		// partial configuration (quick.go).
+		if v, ok := e.quickValue(x, &quick{vars: vars, ends: ends, sc: sc}, 0); ok {
+			e.quicks++
+			return v, nil
 		}
 	}
 	ctx := e.takeCtx()
