@@ -3,7 +3,9 @@ package merge
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -544,8 +546,14 @@ func hintOrPeriod(h string) string {
 // evaluations, unless pushing it down evaluated an expression (whose
 // value may depend on the arguments or functions of the evaluation).
 func (e *evaluator) define() hcl.Diagnostics {
-	var diags hcl.Diagnostics
 	cache := e.cfg.Cache
+	if cache == nil && !e.cfg.serial && len(e.cfg.Functions) == 0 && runtime.GOMAXPROCS(0) >= 2 {
+		if diags, ok := e.defineHalves(); ok {
+			e.halved = true
+			return diags
+		}
+	}
+	var diags hcl.Diagnostics
 	var rec *modDefs
 	emit := func(o *optDecl, d *def) {
 		oi := e.topOpts[o.idx]
@@ -580,6 +588,76 @@ func (e *evaluator) define() hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// defineHalves does what define does without a Cache, on two goroutines:
+// each pushes down the config blocks of one half of the modules (in
+// order, split where half the blocks are on either side) for an evaluator
+// of its own, noting what it defines; the options then get the first
+// half's definitions and the second's, so in the order define gives them.
+// Pushing down evaluates only what reads no option (spec section 9.3,
+// item 11). Where an evaluation would read one after all, that option
+// would hold the definitions of the modules before only, which a half does
+// not have: defineHalves then reports false having changed nothing, and
+// define does it all on one goroutine.
+func (e *evaluator) defineHalves() (hcl.Diagnostics, bool) {
+	total := 0
+	for _, m := range e.mods {
+		total += len(m.configs)
+	}
+	cut, sum := len(e.mods), 0
+	for i, m := range e.mods {
+		sum += len(m.configs)
+		if 2*sum >= total {
+			cut = i + 1
+			break
+		}
+	}
+	if sum == 0 || sum == total {
+		return nil, false // one side would have nothing to do
+	}
+	type half struct {
+		mods    []*module
+		emits   []emitted
+		diags   hcl.Diagnostics
+		evals   int
+		touched bool
+	}
+	halves := [2]half{{mods: e.mods[:cut]}, {mods: e.mods[cut:]}}
+	var wg sync.WaitGroup
+	for i := range halves {
+		h := &halves[i]
+		v := &evaluator{
+			cfg: e.cfg, mods: e.mods, top: e.top, base: e.base, args: e.args,
+			decls: e.decls, topOpts: e.topOpts, defining: true,
+			insts: map[string]*instance{}, single: map[*optInst]cty.Value{},
+		}
+		wg.Go(func() {
+			emit := func(o *optDecl, d *def) { h.emits = append(h.emits, emitted{idx: o.idx, d: d}) }
+			for _, m := range h.mods {
+				h.diags = append(h.diags, v.defineModule(m, emit)...)
+			}
+			h.evals, h.touched = v.evals, v.touched
+		})
+	}
+	wg.Wait()
+	if halves[0].touched || halves[1].touched {
+		return nil, false
+	}
+	var diags hcl.Diagnostics
+	for _, h := range halves {
+		for _, em := range h.emits {
+			oi := e.topOpts[em.idx]
+			oi.defs = append(oi.defs, em.d)
+		}
+		diags = append(diags, h.diags...)
+		e.evals += h.evals
+	}
+	for _, m := range e.mods {
+		// As in define: nothing reads the config blocks again.
+		m.configs = nil
+	}
+	return diags, true
 }
 
 // defineModule pushes down the config blocks of one module.

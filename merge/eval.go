@@ -51,6 +51,10 @@ type evaluator struct {
 
 	funcNames []string // sorted, see steadySuggestions
 	quicks    int      // expressions quickValue evaluated, for tests
+
+	defining bool // a half of defineHalves: it reads no option
+	touched  bool // a half of defineHalves tried to read one
+	halved   bool // defineHalves defined everything, for tests
 }
 
 // localKey names the value of one local of a module as seen by the
@@ -663,6 +667,11 @@ func (e *evaluator) optInstOf(o *optDecl, inst *instance) *optInst {
 func (e *evaluator) value(o *optInst, from hcl.Range) (cty.Value, bool, hcl.Diagnostics) {
 	if o == nil {
 		return cty.DynamicVal, false, nil
+	}
+	if e.defining {
+		// A half of defineHalves may not read options: define starts over.
+		e.touched = true
+		return cty.DynamicVal, false, hcl.Diagnostics{newDiag(summaryNoValue, "An option was read while defining.", from)}
 	}
 	switch o.state {
 	case 2:

@@ -188,3 +188,81 @@ config {
 		}
 	})
 }
+
+// TestDefineHalves checks that pushing down the two halves of the modules
+// on two goroutines gives the definitions, in the order, and the
+// diagnostics of pushing them down on one, and that it leaves the work to
+// one goroutine when pushing down reads an option.
+func TestDefineHalves(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		t.Skip("one processor: define runs on one goroutine")
+	}
+	const decls = `option "l" {
+  type    = listOf(str)
+  default = []
+}
+option "p" {
+  type    = int
+  default = 900
+}
+option "v" {
+  type    = int
+  default = 0
+}
+option "k" {
+  type    = str
+  default = "key"
+}
+option "ns.key" {
+  type    = listOf(str)
+  default = []
+}
+`
+	cases := []struct {
+		name   string
+		body   func(i int) string // of module i
+		halved bool
+	}{
+		{"list from every module", func(i int) string {
+			return fmt.Sprintf("config {\n  l = [\"m%d\"]\n}\nconfig {\n  l = mkBefore([\"b%d\"])\n}\n", i, i)
+		}, true},
+		{"errors on both sides", func(i int) string {
+			return fmt.Sprintf("config {\n  nosuch%d = 1\n  l = [\"m%d\"]\n}\n", i, i)
+		}, true},
+		{"a priority read from an option", func(i int) string {
+			return fmt.Sprintf("config {\n  v = mkOverride(config.p - %d, %d)\n}\n", i, i)
+		}, true},
+		{"a namespace key read from an option", func(i int) string {
+			return fmt.Sprintf("config {\n  ns = { (config.k) = [\"m%d\"] }\n}\n", i)
+		}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			var imports []string
+			for i := range 8 {
+				name := fmt.Sprintf("m%d.hcl", i)
+				fsys[name] = &fstest.MapFile{Data: []byte(tc.body(i))}
+				imports = append(imports, fmt.Sprintf("%q", "./"+name))
+			}
+			fsys["main.hcl"] = &fstest.MapFile{Data: []byte("imports = [" + strings.Join(imports, ", ") + "]\n" + decls)}
+			var outs [2]string
+			for i, serial := range []bool{true, false} {
+				res, diags := (&Config{FS: fsys, serial: serial}).Eval("main.hcl")
+				if diags.HasErrors() {
+					outs[i] = diags.Error()
+					continue
+				}
+				b, jdiags := res.JSON("")
+				outs[i] = string(b) + jdiags.Error()
+				if !serial && res.e.halved != tc.halved {
+					t.Errorf("defined in halves: got %t, want %t", res.e.halved, tc.halved)
+				}
+			}
+			if outs[0] != outs[1] {
+				t.Errorf("one goroutine and two differ:\none: %s\ntwo: %s", outs[0], outs[1])
+			}
+			t.Log(outs[1])
+		})
+	}
+}
