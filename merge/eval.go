@@ -55,6 +55,9 @@ type evaluator struct {
 	defining bool // a half of defineHalves: it reads no option
 	touched  bool // a half of defineHalves tried to read one
 	halved   bool // defineHalves defined everything, for tests
+
+	parent []*optInst     // of a prefetch view: the evaluator's topOpts (see topOpt)
+	slots  block[optInst] // of a prefetch view: its own top-level option slots
 }
 
 // localKey names the value of one local of a module as seen by the
@@ -653,7 +656,7 @@ func (p *pnode) value() cty.Value {
 // optInstOf returns the option o of element inst (nil: top level).
 func (e *evaluator) optInstOf(o *optDecl, inst *instance) *optInst {
 	if inst == nil {
-		return e.topOpts[o.idx]
+		return e.topOpt(o.idx)
 	}
 	if o.idx < len(inst.opts) && inst.opts[o.idx].decl == o {
 		return inst.opts[o.idx]

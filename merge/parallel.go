@@ -88,7 +88,7 @@ func (e *evaluator) prefetch(node *declNode, withJSON bool) {
 				}
 				owner[c] = w
 				for _, i := range todo[c*run : min(c*run+run, len(todo))] {
-					o := v.topOpts[i]
+					o := v.topOpt(i)
 					_, has, diags := v.value(o, hcl.Range{})
 					if len(diags) > 0 {
 						failed.Store(true)
@@ -152,21 +152,24 @@ func (e *evaluator) view() *evaluator {
 		v.gens = slices.Clone(e.gens)
 	}
 	// Merged options are shared: nothing changes an option once merged.
+	// A view makes its own slot for an unmerged one when it first
+	// needs it (topOpt): each view merges about its share of them.
 	v.topOpts = slices.Clone(e.topOpts)
-	var fresh []int
-	for i, o := range e.topOpts {
-		if o.state != 2 {
-			fresh = append(fresh, i)
-		}
-	}
-	slots := optInsts(len(fresh), func(j int) optInst {
-		o := e.topOpts[fresh[j]]
-		return optInst{decl: o.decl, path: o.path, defs: o.defs}
-	})
-	for j, i := range fresh {
-		v.topOpts[i] = slots[j]
-	}
+	v.parent = e.topOpts
 	return v
+}
+
+// topOpt returns the top-level option idx; in a prefetch view, an option
+// the evaluator has not merged gets a slot of the view's own first.
+func (e *evaluator) topOpt(idx int) *optInst {
+	o := e.topOpts[idx]
+	if e.parent == nil || o.state == 2 || o != e.parent[idx] {
+		return o
+	}
+	own := e.slots.next()
+	*own = optInst{decl: o.decl, path: o.path, defs: o.defs}
+	e.topOpts[idx] = own
+	return own
 }
 
 // doneOpt is a top-level option a view merged without any diagnostic,
