@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"sync"
 
@@ -91,6 +92,9 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 		writeDiags(stderr, diags, roots)
 		return exitConfig
 	}
+	if !gcOverridden(os.Getenv) {
+		collectBeforeMerge(mergeGCHeap)
+	}
 	out, gdiags := res.JSON(*attr)
 	diags = append(diags, gdiags...)
 	writeDiags(stderr, diags, roots)
@@ -150,6 +154,10 @@ const (
 
 	// gcFloor is the memory below which an evaluation collects nothing.
 	gcFloor = 64 << 20
+
+	// mergeGCHeap is the heap from which strata eval collects between
+	// defining and merging (collectBeforeMerge).
+	mergeGCHeap = 256 << 20
 )
 
 // gcOverridden reports whether the user set GOGC or GOMEMLIMIT in the
@@ -188,6 +196,30 @@ func tuneGC() (restore func()) {
 		debug.SetMemoryLimit(lim)
 		debug.SetGCPercent(pct)
 	}
+}
+
+// collectBeforeMerge runs a collection between defining and merging
+// when the heap holds at least threshold bytes of objects, and reports
+// whether it did.
+//
+// By then loading has left most of what it allocated to the collector
+// (compact bodies, option blocks, the parser's temporaries), and merging
+// will allocate about as much again; with GOGC=400 the last collection
+// came during loading, and the next would only come after the process
+// ends. Collecting first lets merging reuse that memory. Measured on the
+// 10000-module set (3 alternated runs each): peak 1054-1076 against
+// 1217-1224 MiB, CPU 6.7-7.9 against 6.3-7.6 s, wall 3.9-4.6 against
+// 3.7-4.4 s; returning the freed memory to the system as well
+// (debug.FreeOSMemory) peaked at 1058-1073 MiB, no better. The
+// 2000-module set has about 170 MB of objects there and is unchanged.
+func collectBeforeMerge(threshold uint64) bool {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Uint64() < threshold {
+		return false
+	}
+	runtime.GC()
+	return true
 }
 
 // gcSentinel is an object whose finalizer runs after the first

@@ -98,3 +98,30 @@ func knownGC(t *testing.T, gogc string) (pct int, limit int64) {
 	})
 	return pct, limit
 }
+
+// TestCollectBeforeMerge checks that collectBeforeMerge collects exactly
+// when the heap holds at least its threshold.
+func TestCollectBeforeMerge(t *testing.T) {
+	tests := []struct {
+		name      string
+		threshold uint64
+		want      bool
+	}{
+		{"below the heap", 1, true},
+		{"above any heap", 1 << 62, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			got := collectBeforeMerge(tc.threshold)
+			runtime.ReadMemStats(&after)
+			if got != tc.want {
+				t.Errorf("collectBeforeMerge(%d) = %t, want %t", tc.threshold, got, tc.want)
+			}
+			if tc.want && after.NumGC <= before.NumGC {
+				t.Errorf("collections: %d before, %d after, want more", before.NumGC, after.NumGC)
+			}
+		})
+	}
+}
