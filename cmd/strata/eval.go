@@ -84,7 +84,8 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "strata eval: --attr: %v\n", err)
 		return exitUsage
 	}
-	defer tuneGC()()
+	gc := tuneGC()
+	defer gc.restore()
 	roots := searchRoots()
 	cfg := &merge.Config{Roots: roots, Args: args}
 	res, diags := cfg.Eval(fset.Args()...)
@@ -92,9 +93,7 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 		writeDiags(stderr, diags, roots)
 		return exitConfig
 	}
-	if !gcOverridden(os.Getenv) {
-		collectBeforeMerge(mergeGCHeap)
-	}
+	gc.beforeMerge(mergeGCHeap, mergeHeadroom)
 	out, gdiags := res.JSON(*attr)
 	diags = append(diags, gdiags...)
 	writeDiags(stderr, diags, roots)
@@ -118,7 +117,9 @@ func runEval(argv []string, stdout, stderr io.Writer) int {
 // (a small configuration never collects), then runs with GOGC=400
 // (gcPercent): the heap may grow to five times what the last collection
 // left live, so there are few collections and the memory stays
-// proportional to the live heap.
+// proportional to the live heap. An evaluation whose heap holds 256 MiB
+// or more by the end of defining collects once more before merging, and
+// then lets the heap grow by at most 256 MiB more (gcTuning.beforeMerge).
 //
 // Measured on scripts/bench-eval's module sets (100, 2000 and 10000
 // modules of 10 options) within the budget of issue #2, half of Nix's
@@ -156,8 +157,10 @@ const (
 	gcFloor = 64 << 20
 
 	// mergeGCHeap is the heap from which strata eval collects between
-	// defining and merging (collectBeforeMerge).
-	mergeGCHeap = 256 << 20
+	// defining and merging, and mergeHeadroom how far the heap may grow
+	// past the live heap after that (gcTuning.beforeMerge).
+	mergeGCHeap   = 256 << 20
+	mergeHeadroom = 256 << 20
 )
 
 // gcOverridden reports whether the user set GOGC or GOMEMLIMIT in the
@@ -167,59 +170,94 @@ func gcOverridden(getenv func(string) string) bool {
 	return getenv("GOGC") != "" || getenv("GOMEMLIMIT") != ""
 }
 
+// gcTuning is the collector's setting for one evaluation (tuneGC).
+type gcTuning struct {
+	mu      sync.Mutex
+	stopped bool  // restored
+	paced   bool  // beforeMerge set the pace
+	pct     int   // GOGC found, to restore
+	lim     int64 // memory limit found, to restore
+}
+
 // tuneGC sets the garbage collector of this process for one evaluation,
-// as described above gcPercent, and returns a function that restores the
-// previous settings. When GOGC or GOMEMLIMIT is set in the environment it
-// changes nothing.
-func tuneGC() (restore func()) {
+// as described above gcPercent, and returns what restores the previous
+// settings. When GOGC or GOMEMLIMIT is set in the environment it changes
+// nothing and returns nil, whose methods do nothing.
+func tuneGC() *gcTuning {
 	if gcOverridden(os.Getenv) {
-		return func() {}
+		return nil
 	}
-	var mu sync.Mutex
-	stopped := false
-	pct := debug.SetGCPercent(-1)
-	lim := debug.SetMemoryLimit(gcFloor)
+	g := &gcTuning{pct: debug.SetGCPercent(-1), lim: debug.SetMemoryLimit(gcFloor)}
 	// The first collection, at gcFloor, finalizes the sentinel; from
 	// then on the collector paces itself by gcPercent.
 	runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) {
-		mu.Lock()
-		defer mu.Unlock()
-		if !stopped {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if !g.stopped && !g.paced {
 			debug.SetGCPercent(gcPercent)
-			debug.SetMemoryLimit(lim)
+			debug.SetMemoryLimit(g.lim)
 		}
 	})
-	return func() {
-		mu.Lock()
-		stopped = true
-		mu.Unlock()
-		debug.SetMemoryLimit(lim)
-		debug.SetGCPercent(pct)
-	}
+	return g
 }
 
-// collectBeforeMerge runs a collection between defining and merging
-// when the heap holds at least threshold bytes of objects, and reports
-// whether it did.
+// restore puts back the settings tuneGC found.
+func (g *gcTuning) restore() {
+	if g == nil {
+		return
+	}
+	g.mu.Lock()
+	g.stopped = true
+	g.mu.Unlock()
+	debug.SetMemoryLimit(g.lim)
+	debug.SetGCPercent(g.pct)
+}
+
+// beforeMerge runs a collection between defining and merging when the
+// heap holds at least threshold bytes of objects, and then lets the heap
+// grow by at most headroom bytes past what it left live before the next;
+// it reports whether it collected.
 //
 // By then loading has left most of what it allocated to the collector
 // (compact bodies, option blocks, the parser's temporaries), and merging
 // will allocate about as much again; with GOGC=400 the last collection
 // came during loading, and the next would only come after the process
-// ends. Collecting first lets merging reuse that memory. Measured on the
-// 10000-module set (3 alternated runs each): peak 1054-1076 against
-// 1217-1224 MiB, CPU 6.7-7.9 against 6.3-7.6 s, wall 3.9-4.6 against
-// 3.7-4.4 s; returning the freed memory to the system as well
-// (debug.FreeOSMemory) peaked at 1058-1073 MiB, no better. The
+// ends. Measured on the 10000-module set (3 alternated runs each): the
+// collection alone took the peak from 1217-1224 to 1054-1076 MiB, with
+// CPU and wall time within the noise (6.7-7.9 against 6.3-7.6 s of CPU);
+// returning the freed memory to the system as well (debug.FreeOSMemory)
+// did no better (1058-1073 MiB). A headroom of 256 MiB then took it to
+// 953-975 MiB, for 7.9-9.2 against 7.2-8.2 s of CPU (one more
+// collection, during merging); 384 MiB gave 1053-1061 MiB. The
 // 2000-module set has about 170 MB of objects there and is unchanged.
-func collectBeforeMerge(threshold uint64) bool {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
+func (g *gcTuning) beforeMerge(threshold, headroom uint64) bool {
+	if g == nil {
+		return false
+	}
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s[:1])
 	if s[0].Value.Uint64() < threshold {
 		return false
 	}
 	runtime.GC()
+	metrics.Read(s[1:])
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.stopped {
+		g.paced = true
+		debug.SetMemoryLimit(g.lim)
+		debug.SetGCPercent(paceGC(s[1].Value.Uint64(), headroom))
+	}
 	return true
+}
+
+// paceGC returns GOGC for a heap of live bytes to grow by at most
+// headroom: gcPercent, or less.
+func paceGC(live, headroom uint64) int {
+	if live == 0 || live*gcPercent/100 <= headroom {
+		return gcPercent
+	}
+	return max(1, int(headroom*100/live))
 }
 
 // gcSentinel is an object whose finalizer runs after the first

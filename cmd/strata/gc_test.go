@@ -34,7 +34,7 @@ func TestGCOverridden(t *testing.T) {
 func TestTuneGC(t *testing.T) {
 	beforePct, beforeLimit := knownGC(t, "")
 
-	restore := tuneGC()
+	g := tuneGC()
 	if got := debug.SetGCPercent(-1); got != -1 {
 		t.Errorf("GC percent before the first collection = %d, want -1 (off)", got)
 	}
@@ -59,7 +59,7 @@ func TestTuneGC(t *testing.T) {
 		t.Errorf("memory limit after a collection = %d, want it back at %d", got, beforeLimit)
 	}
 
-	restore()
+	g.restore()
 	if got := debug.SetGCPercent(beforePct); got != beforePct {
 		t.Errorf("GC percent after restore = %d, want %d", got, beforePct)
 	}
@@ -73,10 +73,17 @@ func TestTuneGC(t *testing.T) {
 func TestTuneGCOverridden(t *testing.T) {
 	beforePct, beforeLimit := knownGC(t, "150")
 
-	restore := tuneGC()
+	g := tuneGC()
+	if g != nil {
+		t.Errorf("with GOGC set, tuneGC returned %+v, want nil", g)
+	}
+	collected := g.beforeMerge(1, 1)
 	gotPct := debug.SetGCPercent(beforePct)
 	gotLimit := debug.SetMemoryLimit(-1)
-	restore()
+	g.restore()
+	if collected {
+		t.Error("with GOGC set, beforeMerge collected")
+	}
 	if gotPct != beforePct || gotLimit != beforeLimit {
 		t.Errorf("with GOGC set, tuneGC set GC percent %d and memory limit %d, want them left at %d and %d", gotPct, gotLimit, beforePct, beforeLimit)
 	}
@@ -99,29 +106,64 @@ func knownGC(t *testing.T, gogc string) (pct int, limit int64) {
 	return pct, limit
 }
 
-// TestCollectBeforeMerge checks that collectBeforeMerge collects exactly
-// when the heap holds at least its threshold.
-func TestCollectBeforeMerge(t *testing.T) {
+// TestBeforeMerge checks that beforeMerge collects exactly when the heap
+// holds at least its threshold, and then paces the collector by the
+// headroom.
+func TestBeforeMerge(t *testing.T) {
 	tests := []struct {
 		name      string
 		threshold uint64
-		want      bool
+		headroom  uint64
+		collects  bool
+		wantPct   func(live uint64) int // nil: GC percent unchanged
 	}{
-		{"below the heap", 1, true},
-		{"above any heap", 1 << 62, false},
+		{"below the heap, small headroom", 1, 1, true, func(uint64) int { return 1 }},
+		{"below the heap, large headroom", 1, 1 << 50, true, func(uint64) int { return gcPercent }},
+		{"above any heap", 1 << 62, 1, false, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			beforePct, _ := knownGC(t, "")
+			g := tuneGC()
+			defer g.restore()
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			got := collectBeforeMerge(tc.threshold)
+			got := g.beforeMerge(tc.threshold, tc.headroom)
 			runtime.ReadMemStats(&after)
-			if got != tc.want {
-				t.Errorf("collectBeforeMerge(%d) = %t, want %t", tc.threshold, got, tc.want)
+			if got != tc.collects {
+				t.Errorf("beforeMerge(%d, %d) = %t, want %t", tc.threshold, tc.headroom, got, tc.collects)
 			}
-			if tc.want && after.NumGC <= before.NumGC {
+			if tc.collects && after.NumGC <= before.NumGC {
 				t.Errorf("collections: %d before, %d after, want more", before.NumGC, after.NumGC)
 			}
+			pct := debug.SetGCPercent(-1)
+			debug.SetGCPercent(pct)
+			if tc.wantPct != nil {
+				if want := tc.wantPct(after.HeapAlloc); pct != want {
+					t.Errorf("GC percent after beforeMerge = %d, want %d", pct, want)
+				}
+			} else if pct != -1 && pct != gcPercent {
+				t.Errorf("GC percent after beforeMerge = %d, want tuneGC's (-1 or %d), found %d before", pct, gcPercent, beforePct)
+			}
 		})
+	}
+}
+
+// TestPaceGC checks the GC percent for a heap to grow by a headroom.
+func TestPaceGC(t *testing.T) {
+	tests := []struct {
+		live, headroom uint64
+		want           int
+	}{
+		{0, 1 << 20, gcPercent},
+		{100 << 20, 1 << 30, gcPercent},
+		{100 << 20, 400 << 20, gcPercent},
+		{400 << 20, 256 << 20, 64},
+		{1 << 30, 1, 1},
+	}
+	for _, tc := range tests {
+		if got := paceGC(tc.live, tc.headroom); got != tc.want {
+			t.Errorf("paceGC(%d, %d) = %d, want %d", tc.live, tc.headroom, got, tc.want)
+		}
 	}
 }
