@@ -227,7 +227,8 @@ func (g *gcTuning) restore() {
 // CPU and wall time within the noise (6.7-7.9 against 6.3-7.6 s of CPU);
 // returning the freed memory to the system as well (debug.FreeOSMemory)
 // did no better (1058-1073 MiB). A headroom of 256 MiB then took it to
-// 953-975 MiB, for 7.9-9.2 against 7.2-8.2 s of CPU (one more
+// 960-970 against 1066-1074 MiB, for 8.6-10.0 against 7.7-8.5 s of CPU
+// and 4.8-5.7 against 4.4-5.7 s of wall time (4 alternated runs; one more
 // collection, during merging); 384 MiB gave 1053-1061 MiB. The
 // 2000-module set has about 170 MB of objects there and is unchanged.
 func (g *gcTuning) beforeMerge(threshold, headroom uint64) bool {
