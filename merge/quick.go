@@ -71,13 +71,13 @@ func (e *evaluator) quickValue(x hcl.Expression, q *quick, depth int) (cty.Value
 				return v, true
 			}
 		}
-		return quickCall(x.Op.Impl, []cty.Value{lhs, rhs})
+		return callOK(x.Op.Impl, []cty.Value{lhs, rhs})
 	case *hclsyntax.UnaryOpExpr:
 		v, ok := e.quickArg(x.Val, x.Op.Impl.Params()[0], q, depth)
 		if !ok {
 			return cty.NilVal, false
 		}
-		return quickCall(x.Op.Impl, []cty.Value{v})
+		return callOK(x.Op.Impl, []cty.Value{v})
 	}
 	return cty.NilVal, false
 }
@@ -106,7 +106,7 @@ func (e *evaluator) quickCall(x *hclsyntax.FunctionCallExpr, q *quick, depth int
 		}
 		args[i] = v
 	}
-	return quickCall(f, args)
+	return callOK(f, args)
 }
 
 // quickArg evaluates an argument and converts it to the parameter's type.
@@ -125,7 +125,8 @@ func (e *evaluator) quickArg(x hcl.Expression, param function.Parameter, q *quic
 	return v, true
 }
 
-func quickCall(f function.Function, args []cty.Value) (cty.Value, bool) {
+// callOK calls f, reporting false where it fails.
+func callOK(f function.Function, args []cty.Value) (cty.Value, bool) {
 	v, err := f.Call(args)
 	if err != nil {
 		return cty.NilVal, false
